@@ -1,0 +1,129 @@
+package jsonconv
+
+import (
+	"encoding/binary"
+	"unicode/utf8"
+)
+
+const hexUpper = "0123456789ABCDEF"
+
+// needsEscape marks the ASCII bytes Jackson escapes: control characters,
+// the quote and the backslash. Everything else, including non-ASCII text,
+// is written as UTF-8 unchanged; "/" is not escaped.
+var needsEscape = func() (t [256]bool) {
+	for i := 0; i < 0x20; i++ {
+		t[i] = true
+	}
+	t['"'], t['\\'] = true, true
+	for i := 0x80; i < 0x100; i++ {
+		t[i] = true // not an escape: a non-ASCII byte to check for valid UTF-8
+	}
+	return t
+}()
+
+// asciiEscape marks the bytes that need an escape in valid UTF-8 text.
+var asciiEscape = func() (t [256]bool) {
+	for i := 0; i < 0x20; i++ {
+		t[i] = true
+	}
+	t['"'], t['\\'] = true, true
+	return t
+}()
+
+// appendString appends s as a JSON string exactly as Jackson writes it:
+// \" \\ \b \t \n \f \r for those characters, \u00XX (upper-case hex) for
+// other control characters, and raw UTF-8 otherwise. Invalid UTF-8 becomes
+// U+FFFD, as a Java String decoded from those bytes would hold.
+func appendString(dst []byte, s string) []byte {
+	if !utf8.ValidString(s) {
+		return appendInvalidString(dst, s)
+	}
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); i++ {
+		// Skip 8 bytes at a time while none needs an escape.
+		for i+8 <= len(s) && !escapeIn8(s[i:i+8]) {
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
+		c := s[i]
+		if !asciiEscape[c] {
+			continue
+		}
+		dst = append(dst, s[start:i]...)
+		dst = appendEscape(dst, c)
+		start = i + 1
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
+}
+
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+// escapeIn8 reports whether any of 8 bytes is a control character, '"' or
+// '\\' (bytes ≥ 0x80 never are).
+func escapeIn8(b string) bool {
+	x := binary.LittleEndian.Uint64([]byte(b))
+	ctl := (x - lsb*0x20) & ^x & msb
+	q := x ^ (lsb * '"')
+	q = (q - lsb) & ^q & msb
+	bs := x ^ (lsb * '\\')
+	bs = (bs - lsb) & ^bs & msb
+	return ctl|q|bs != 0
+}
+
+func appendEscape(dst []byte, c byte) []byte {
+	switch c {
+	case '"':
+		return append(dst, '\\', '"')
+	case '\\':
+		return append(dst, '\\', '\\')
+	case '\b':
+		return append(dst, '\\', 'b')
+	case '\t':
+		return append(dst, '\\', 't')
+	case '\n':
+		return append(dst, '\\', 'n')
+	case '\f':
+		return append(dst, '\\', 'f')
+	case '\r':
+		return append(dst, '\\', 'r')
+	}
+	return append(dst, '\\', 'u', '0', '0', hexUpper[c>>4], hexUpper[c&0xf])
+}
+
+// appendInvalidString is appendString for text with invalid UTF-8.
+func appendInvalidString(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if !needsEscape[c] {
+			i++
+			continue
+		}
+		if c >= 0x80 {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && size == 1 {
+				dst = append(dst, s[start:i]...)
+				dst = append(dst, "\uFFFD"...)
+				i++
+				start = i
+				continue
+			}
+			i += size
+			continue
+		}
+		dst = append(dst, s[start:i]...)
+		dst = appendEscape(dst, c)
+		i++
+		start = i
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
+}
