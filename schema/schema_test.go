@@ -199,3 +199,21 @@ func TestTypeNames(t *testing.T) {
 		t.Fatal("unknown name accepted")
 	}
 }
+
+func TestStructDefault(t *testing.T) {
+	addr := StructBuilder().Name("Адрес").Field("Город", String().MustBuild()).MustBuild()
+	def := NewStruct(addr).MustPut("Город", "Москва")
+	withDef, err := Copy(addr).Optional().Default(def).Build()
+	if err != nil {
+		t.Fatalf("struct default: %v", err)
+	}
+	outer := StructBuilder().Field("Адрес", withDef).MustBuild()
+	st := NewStruct(outer)
+	if v, _ := st.Get("Адрес"); !ValuesEqual(v, def) {
+		t.Fatalf("default not returned: %v", v)
+	}
+	other := StructBuilder().Name("Другое").Field("Город", String().MustBuild()).MustBuild()
+	if _, err := Copy(addr).Default(NewStruct(other).MustPut("Город", "x")).Build(); err == nil {
+		t.Fatal("default of another struct schema accepted")
+	}
+}

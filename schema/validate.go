@@ -130,7 +130,7 @@ func validateAt(s *Schema, v any, path string) error {
 		if !isStruct || st == nil {
 			return mismatch(path, s, v)
 		}
-		if !st.schema.Equal(s) {
+		if st.schema != s && !sameStructShape(st.schema, s) {
 			return &ValidationError{Path: path, Reason: "struct schema does not match the field schema"}
 		}
 		for i, f := range s.fields {
@@ -144,6 +144,20 @@ func validateAt(s *Schema, v any, path string) error {
 		return mismatch(path, s, v)
 	}
 	return nil
+}
+
+// sameStructShape reports whether a struct value's schema fits a STRUCT
+// schema: equal, or equal but for the outer optional flag and default (a
+// default value is built from the schema before the default is set).
+func sameStructShape(a, b *Schema) bool {
+	if a.Equal(b) {
+		return true
+	}
+	x, y := *a, *b
+	x.optional, y.optional = false, false
+	x.hasDefault, y.hasDefault = false, false
+	x.def, y.def = nil, nil
+	return x.Equal(&y)
 }
 
 // goTypeName names a Go value's type in Connect terms for error messages.
