@@ -1,0 +1,7 @@
+package docgen
+
+// Every plugin package registers itself in plugins.Default at init; the
+// reference covers what the worker binary ships, so import them all here.
+import (
+	_ "github.com/onecconnect/onecconnect/connect/transforms"
+)
