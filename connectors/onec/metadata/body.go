@@ -22,19 +22,41 @@ var ErrBodyTooLarge = errors.New("metadata: file body too large")
 // is plain text; anything else is raw DEFLATE (RFC 1951, no zlib header).
 // The returned text has its leading BOM removed.
 func InflateBody(b []byte) ([]byte, error) {
+	var in inflater
+	out, err := in.inflate(b)
+	if err != nil {
+		return nil, err
+	}
+	return bytes.Clone(out), nil
+}
+
+// inflater decodes many bodies with one decompressor and one output
+// buffer (a new flate reader allocates about 40 KB; a load inflates
+// thousands of bodies). The text it returns is valid until the next call.
+type inflater struct {
+	src bytes.Reader
+	r   io.ReadCloser
+	out bytes.Buffer
+}
+
+func (in *inflater) inflate(b []byte) ([]byte, error) {
 	if bytes.HasPrefix(b, utf8BOM) {
 		return b[len(utf8BOM):], nil
 	}
-	r := flate.NewReader(bytes.NewReader(b))
-	defer r.Close()
-	out, err := io.ReadAll(io.LimitReader(r, MaxBodySize+1))
-	if err != nil {
+	in.src.Reset(b)
+	if in.r == nil {
+		in.r = flate.NewReader(&in.src)
+	} else if err := in.r.(flate.Resetter).Reset(&in.src, nil); err != nil {
+		return nil, fmt.Errorf("inflate file body: %w", err)
+	}
+	in.out.Reset()
+	if _, err := in.out.ReadFrom(io.LimitReader(in.r, MaxBodySize+1)); err != nil {
 		return nil, fmt.Errorf("inflate file body (%d bytes): %w", len(b), err)
 	}
-	if len(out) > MaxBodySize {
+	if in.out.Len() > MaxBodySize {
 		return nil, fmt.Errorf("inflate file body: %w (over %d bytes)", ErrBodyTooLarge, MaxBodySize)
 	}
-	return bytes.TrimPrefix(out, utf8BOM), nil
+	return bytes.TrimPrefix(in.out.Bytes(), utf8BOM), nil
 }
 
 // DeflateBody compresses text with raw DEFLATE, as the platform stores most

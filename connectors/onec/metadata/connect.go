@@ -57,8 +57,10 @@ const (
 //     or FLOAT64 / STRING by DecimalHandling;
 //   - Date, Time, DateTime → Timestamp, with the year offset removed;
 //   - String → STRING; UUID → STRING (canonical); ValueStorage → BYTES;
-//   - a single-target reference → STRING: the canonical UUID (§8.1 byte
-//     order undone), or the value name for an enum;
+//   - a single-target reference → optional STRING: the canonical UUID
+//     (§8.1 byte order undone), or the value name for an enum; the empty
+//     reference (16 zero bytes) is null. Only the object's own Ссылка (and
+//     a tabular section row's owner Ссылка) is required;
 //   - a composite → optional STRUCT onec.Composite {type STRING, value
 //     optional STRING}: type is "Boolean", "Number", "Date", "String",
 //     "Undefined" or the target's full name (Catalog.X), value its text
@@ -147,7 +149,12 @@ func (o *Object) propertySchema(p *Property, opts SchemaOptions, optional bool) 
 		return compositeSchema, nil
 	case t.IsEmpty():
 		return nil, fmt.Errorf("property has no type")
-	case t.IsReference(), t.String, t.UUID:
+	case t.IsReference():
+		b = schema.String()
+		if p.Name != "Ссылка" || p.Role != RoleStandard {
+			optional = true // the empty reference is null
+		}
+	case t.String, t.UUID:
 		b = schema.String()
 	case t.Boolean:
 		b = schema.Bool()

@@ -37,12 +37,26 @@ type rawObject struct {
 	dims      []rawProp
 	res       []rawProp
 	ts        []rawTS
-	valueType *brace.Node // constants and charts: the pattern node
+	valueType *patResult // constants and charts: the parsed value-type pattern
 }
 
 type rawProp struct {
 	p       *Property
-	pattern *brace.Node
+	pattern patResult
+}
+
+// patResult is a type pattern parsed while its descriptor is read, so the
+// descriptor's brace tree (and its text) can be dropped before the types
+// are resolved: holding 3,000 trees at once would multiply the peak memory
+// of a load. A parse error is reported when the type is resolved.
+type patResult struct {
+	p   pattern
+	err error
+}
+
+func parsedPattern(n *brace.Node) patResult {
+	p, err := parsePattern(n)
+	return patResult{p, err}
 }
 
 type rawTS struct {
@@ -287,9 +301,12 @@ func parseConstant(d *brace.Node, r *rawObject) error {
 	if o.Name, o.Synonym, err = header(d, o.UUID, 2, 2, 2, 2); err != nil {
 		return err
 	}
-	if r.valueType, err = list1(d, 2, 2, 2, 3); err != nil {
+	var vt *brace.Node
+	if vt, err = list1(d, 2, 2, 2, 3); err != nil {
 		return fmt.Errorf("value type: %w", err)
 	}
+	pr := parsedPattern(vt)
+	r.valueType = &pr
 	return nil
 }
 
@@ -305,9 +322,12 @@ func parseChrc(d *brace.Node, r *rawObject) error {
 	if o.CharacteristicUUID, err = uuid1(d, 2, 10); err != nil {
 		return fmt.Errorf("characteristic type UUID: %w", err)
 	}
-	if r.valueType, err = list1(d, 2, 19); err != nil {
+	var vt *brace.Node
+	if vt, err = list1(d, 2, 19); err != nil {
 		return fmt.Errorf("value type: %w", err)
 	}
+	pr := parsedPattern(vt)
+	r.valueType = &pr
 	o.Hierarchical = intOr(d, 0, 2, 20) != 0
 	o.HierarchyGroups = o.Hierarchical // charts have groups only
 	if o.CodeLength, err = int1(d, 2, 22); err != nil {
@@ -417,7 +437,7 @@ func propsFrom(items []*brace.Node, role PropertyRole) ([]rawProp, error) {
 		if role == RoleDimension {
 			p.UseInChangeTracking = intOr(it, 0, 1, 6) == 1
 		}
-		out = append(out, rawProp{p: p, pattern: pat})
+		out = append(out, rawProp{p: p, pattern: parsedPattern(pat)})
 	}
 	return out, nil
 }

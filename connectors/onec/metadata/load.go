@@ -111,12 +111,13 @@ func Load(ctx context.Context, src Source, opts LoadOptions) (*Infobase, error) 
 		ib.Problems = append(ib.Problems, ObjectError{UUID: u, Kind: k, Name: name, Err: err})
 		log.Warn("metadata object skipped", "kind", k.String(), "uuid", u.String(), "name", name, "err", err)
 	}
+	var in inflater // brace.Parse copies the text: the buffer is reused
 	tree := func(name string) (*brace.Node, error) {
 		b, ok := bodies[name]
 		if !ok {
 			return nil, fmt.Errorf("%w: Config %q", ErrNoFile, name)
 		}
-		text, err := InflateBody(b)
+		text, err := in.inflate(b)
 		if err != nil {
 			return nil, err
 		}
@@ -135,6 +136,7 @@ func Load(ctx context.Context, src Source, opts LoadOptions) (*Infobase, error) 
 			return nil, err
 		}
 		d, err := tree(w.uuid.String())
+		delete(bodies, w.uuid.String()) // the tree is dropped after parsing: keep the peak low
 		if err != nil {
 			problem(w.kind, w.uuid, "", err)
 			continue
@@ -176,7 +178,7 @@ func Load(ctx context.Context, src Source, opts LoadOptions) (*Infobase, error) 
 		if r.obj.Kind != KindChartOfCharacteristicTypes {
 			continue
 		}
-		p, err := parsePattern(r.valueType)
+		p, err := r.valueType.p, r.valueType.err
 		if err != nil {
 			continue // reported below with the object
 		}
@@ -262,7 +264,7 @@ func resolveTypes(reg *typeRegistry, r *rawObject) (map[*TabularSection]int, err
 	conv := func(rs []rawProp) ([]*Property, error) {
 		out := make([]*Property, 0, len(rs))
 		for _, rp := range rs {
-			p, err := parsePattern(rp.pattern)
+			p, err := rp.pattern.p, rp.pattern.err
 			if err != nil {
 				return nil, fmt.Errorf("property %s: %w", rp.p.Name, err)
 			}
@@ -290,7 +292,7 @@ func resolveTypes(reg *typeRegistry, r *rawObject) (map[*TabularSection]int, err
 		o.TabularSections = append(o.TabularSections, rt.ts)
 	}
 	if r.valueType != nil {
-		p, err := parsePattern(r.valueType)
+		p, err := r.valueType.p, r.valueType.err
 		if err != nil {
 			return nil, fmt.Errorf("value type: %w", err)
 		}

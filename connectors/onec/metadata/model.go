@@ -213,13 +213,19 @@ func (o *Object) AllProperties() []*Property {
 	return append(out, o.Attributes...)
 }
 
-// Columns returns every physical column of the main table in order.
+// Columns returns every physical column of the main table in physical
+// order: standard attributes, dimensions, resources, attributes, then the
+// trailing system columns (_SimpleKey, §6.6).
 func (o *Object) Columns() []Column {
-	var out []Column
+	var out, tail []Column
 	for _, p := range o.AllProperties() {
+		if p.trailing {
+			tail = append(tail, p.Columns...)
+			continue
+		}
 		out = append(out, p.Columns...)
 	}
-	return out
+	return append(out, tail...)
 }
 
 // TabularSection returns the tabular section with the given name
@@ -260,6 +266,8 @@ type Property struct {
 	// Inverted: the stored boolean is the negation of the property's value
 	// (ЭтоГруппа is stored as _Folder, where false means a group, §6.1).
 	Inverted bool
+
+	trailing bool // physically after the fields (_SimpleKey)
 }
 
 // Column returns the column with the given purpose.

@@ -271,7 +271,9 @@ func (l *layout) build(o *Object, tsLineNo map[*TabularSection]int) error {
 		}
 	}
 	if o.Kind == KindInformationRegister && l.compat < 80303 && o.Periodicity == PeriodNone && !o.UseRecorder && len(o.Dimensions) > 1 {
-		o.StandardAttributes = append(o.StandardAttributes, std("SimpleKey", TypeDef{UUID: true}, l.col("_SimpleKey", PurposeValue, ColBinary16)))
+		sk := std("SimpleKey", TypeDef{UUID: true}, l.col("_SimpleKey", PurposeValue, ColBinary16))
+		sk.trailing = true // the last column of the table (§6.6)
+		o.StandardAttributes = append(o.StandardAttributes, sk)
 	}
 	for _, ts := range o.TabularSections {
 		vt, err := l.code(ts.UUID, "VT")

@@ -74,12 +74,13 @@ func Build(ctx context.Context, db DB, cfg *Configuration) (*Built, error) {
 		return nil, fmt.Errorf("onectest: build descriptors: %w", err)
 	}
 	now := time.Now().UTC().Truncate(time.Second)
+	var enc fileEncoder
 	for _, set := range []struct {
 		table string
 		files []ConfigFile
 	}{{"config", config}, {"params", params}} {
 		for _, f := range set.files {
-			body := EncodeFile(f.Body, !uncompressedFiles[f.Name])
+			body := enc.encode(f.Body, !uncompressedFiles[f.Name])
 			if _, err := db.Exec(ctx, `INSERT INTO `+set.table+` (filename, creation, modified, attributes, datasize, binarydata, partno)
 				VALUES ($1::text, $2, $2, 0, $3, $4, 0)`, f.Name, now, len(body), body); err != nil {
 				return nil, fmt.Errorf("onectest: write %s.%s: %w", set.table, f.Name, err)
@@ -96,18 +97,36 @@ func Build(ctx context.Context, db DB, cfg *Configuration) (*Built, error) {
 // BOM, compressed with raw DEFLATE (RFC 1951, no zlib header) when
 // compress is true (1c-layout.md §1.3, §12.4).
 func EncodeFile(n *brace.Node, compress bool) []byte {
+	var e fileEncoder
+	return e.encode(n, compress)
+}
+
+// fileEncoder encodes many files with one DEFLATE writer: a new
+// flate.Writer allocates about 1 MB, which dominated the building of
+// large configurations.
+type fileEncoder struct {
+	w   *flate.Writer
+	buf bytes.Buffer
+}
+
+func (e *fileEncoder) encode(n *brace.Node, compress bool) []byte {
 	text := brace.MarshalFile(n)
 	if !compress {
 		return text
 	}
-	var buf bytes.Buffer
-	w, err := flate.NewWriter(&buf, flate.BestCompression)
-	if err != nil { // only for an invalid level
-		panic(err)
+	e.buf.Reset()
+	if e.w == nil {
+		w, err := flate.NewWriter(&e.buf, flate.BestCompression)
+		if err != nil { // only for an invalid level
+			panic(err)
+		}
+		e.w = w
+	} else {
+		e.w.Reset(&e.buf)
 	}
-	_, _ = w.Write(text) // a bytes.Buffer does not fail
-	_ = w.Close()
-	return buf.Bytes()
+	_, _ = e.w.Write(text) // a bytes.Buffer does not fail
+	_ = e.w.Close()
+	return bytes.Clone(e.buf.Bytes())
 }
 
 // seed writes the rows the platform creates with the configuration: enum

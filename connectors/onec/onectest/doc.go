@@ -53,6 +53,10 @@
 //     transaction; resources as the outbox with ДатаПоступления instead of
 //     ДатаСоздания.
 //
+// AddAttribute changes a built configuration the way restructuring does
+// (new DBNames entry, ALTER TABLE, descriptor and DBNames rewritten with a
+// later modification time), for tests of change detection.
+//
 // Synthetic builds configurations of any size for metadata benchmarks
 // (Synthetic(3000, 20) has 60,000 attributes, the size of 1C:ERP).
 //

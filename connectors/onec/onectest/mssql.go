@@ -15,7 +15,7 @@ CREATE TABLE Params (FileName nvarchar(128) NOT NULL, Creation datetime2 NOT NUL
   Attributes smallint NOT NULL, DataSize bigint NOT NULL, BinaryData varbinary(max) NOT NULL, PartNo int NOT NULL,
   PRIMARY KEY (FileName, PartNo));
 CREATE TABLE IBVersion (IBVersion int NOT NULL, PlatformVersionReq int NOT NULL);
-CREATE TABLE _YearOffset (Offset int NOT NULL);
+CREATE TABLE _YearOffset ([Offset] int NOT NULL);
 `
 
 // SQLServerDDL returns the SQL Server DDL of cfg (system tables and every
@@ -69,12 +69,13 @@ func SQLServerDML(cfg *Configuration) (string, error) {
 	}
 	var b strings.Builder
 	now := time.Now().UTC().Format("2006-01-02T15:04:05")
+	var enc fileEncoder
 	for _, set := range []struct {
 		table string
 		files []ConfigFile
 	}{{"Config", config}, {"Params", params}} {
 		for _, f := range set.files {
-			body := EncodeFile(f.Body, !uncompressedFiles[f.Name])
+			body := enc.encode(f.Body, !uncompressedFiles[f.Name])
 			fmt.Fprintf(&b, "INSERT INTO %s (FileName, Creation, Modified, Attributes, DataSize, BinaryData, PartNo) VALUES (N'%s', '%s', '%s', 0, %d, 0x%x, 0);\n",
 				set.table, strings.ReplaceAll(f.Name, "'", "''"), now, now, len(body), body)
 		}

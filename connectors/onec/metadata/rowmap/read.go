@@ -1,0 +1,343 @@
+package rowmap
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/onecconnect/onecconnect/connectors/onec/metadata"
+	"github.com/onecconnect/onecconnect/schema"
+)
+
+// Composite type names used in the onec.Composite struct's "type" field
+// for primitive values; references use the target's English full name.
+const (
+	TypeUndefined = "Undefined"
+	TypeBoolean   = "Boolean"
+	TypeNumber    = "Number"
+	TypeDate      = "Date"
+	TypeString    = "String"
+)
+
+// _TYPE tags of composite values (1c-layout.md §5.5).
+const (
+	tagUndefined = 0x01
+	tagBoolean   = 0x02
+	tagNumber    = 0x03
+	tagDate      = 0x04
+	tagString    = 0x05
+	tagReference = 0x08
+)
+
+// Struct converts one row of the main table (values in Columns order) and
+// the rows of its tabular sections (by section name, each row in
+// SectionColumns order, in НомерСтроки order) into a Struct of Schema. A
+// section missing from sections becomes an empty array.
+func (om *ObjectMapper) Struct(row []any, sections map[string][][]any) (*schema.Struct, error) {
+	st, err := om.m.tableStruct(&om.main, row)
+	if err != nil {
+		return nil, fmt.Errorf("rowmap: %s: %w", om.object.FullName(), err)
+	}
+	for name := range sections {
+		if _, err := om.section(name); err != nil {
+			return nil, err
+		}
+	}
+	for i := range om.sections {
+		sp := &om.sections[i]
+		var rows [][]any
+		for name, rs := range sections {
+			if lower(name) == lower(sp.ts.Name) {
+				rows = rs
+			}
+		}
+		arr := make([]any, 0, len(rows))
+		for j, r := range rows {
+			s, err := om.m.tableStruct(&sp.tablePlan, r)
+			if err != nil {
+				return nil, fmt.Errorf("rowmap: %s.%s row %d: %w", om.object.FullName(), sp.ts.Name, j+1, err)
+			}
+			arr = append(arr, s)
+		}
+		st.Set(sp.field, arr)
+	}
+	if err := st.Validate(); err != nil {
+		return nil, fmt.Errorf("rowmap: %s: %w", om.object.FullName(), err)
+	}
+	return st, nil
+}
+
+// SectionStruct converts one row of a tabular section into a Struct of the
+// object's SectionSchema (the owner's Ссылка included), for sections
+// published row by row.
+func (om *ObjectMapper) SectionStruct(name string, row []any) (*schema.Struct, error) {
+	sp, err := om.section(name)
+	if err != nil {
+		return nil, err
+	}
+	s, err := om.object.SectionSchema(sp.ts, om.m.opts.Schema)
+	if err != nil {
+		return nil, fmt.Errorf("rowmap: %w", err)
+	}
+	tp, err := newTablePlan(s, sp.columns, sp.ts.AllProperties(), "")
+	if err != nil {
+		return nil, fmt.Errorf("rowmap: %s.%s: %w", om.object.FullName(), sp.ts.Name, err)
+	}
+	st, err := om.m.tableStruct(&tp, row)
+	if err != nil {
+		return nil, fmt.Errorf("rowmap: %s.%s: %w", om.object.FullName(), sp.ts.Name, err)
+	}
+	if err := st.Validate(); err != nil {
+		return nil, fmt.Errorf("rowmap: %s.%s: %w", om.object.FullName(), sp.ts.Name, err)
+	}
+	return st, nil
+}
+
+func (m *Mapper) tableStruct(tp *tablePlan, row []any) (*schema.Struct, error) {
+	if len(row) != len(tp.columns) {
+		return nil, fmt.Errorf("row has %d values for %d columns", len(row), len(tp.columns))
+	}
+	st := schema.NewStruct(tp.schema)
+	fields := tp.schema.Fields()
+	for i := range tp.props {
+		pp := &tp.props[i]
+		if pp.kind == vkSkip {
+			continue
+		}
+		v, err := m.readProperty(pp, fields[pp.field].Schema, row)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", pp.p.Name, err)
+		}
+		st.Set(pp.field, v)
+	}
+	return st, nil
+}
+
+func (m *Mapper) readProperty(pp *propPlan, fs *schema.Schema, row []any) (any, error) {
+	if pp.kind == vkComposite {
+		return m.readComposite(pp, fs, row)
+	}
+	raw := row[pp.cols[0]]
+	if raw == nil {
+		return nil, nil // NULL (nullable attributes of group rows); Validate rejects it where required
+	}
+	t := &pp.p.Type
+	switch pp.kind {
+	case vkVersion:
+		n, err := rawUint(raw, 8)
+		if err != nil {
+			return nil, err
+		}
+		return int64(n), nil
+	case vkKeyField:
+		n, err := rawUint(raw, 4)
+		if err != nil {
+			return nil, err
+		}
+		return int64(n), nil
+	case vkRef:
+		target, err := m.target(t, -1)
+		if err != nil {
+			return nil, err
+		}
+		return m.readRef(target, raw)
+	case vkBool:
+		b, err := rawBool(raw)
+		if err != nil {
+			return nil, err
+		}
+		return b != pp.p.Inverted, nil
+	case vkNumber:
+		d, err := rawDecimal(raw)
+		if err != nil {
+			return nil, err
+		}
+		return m.number(d, t.Scale), nil
+	case vkDate:
+		return m.date(raw)
+	case vkString:
+		return rawString(raw, pp.fixed)
+	case vkUUID:
+		u, _, err := rawRef(raw)
+		if err != nil {
+			return nil, err
+		}
+		return u.String(), nil
+	case vkBytes:
+		return rawBytes(raw)
+	}
+	return nil, fmt.Errorf("unmapped property kind %d", pp.kind)
+}
+
+// number renders a decimal by the decimal handling mode.
+func (m *Mapper) number(d decimal.Decimal, scale int) any {
+	switch m.opts.Schema.DecimalHandling {
+	case metadata.DecimalDouble:
+		return d.InexactFloat64()
+	case metadata.DecimalString:
+		return d.StringFixed(int32(scale))
+	}
+	return d
+}
+
+func (m *Mapper) date(raw any) (time.Time, error) {
+	t, err := rawTime(raw)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if !m.opts.DatesWithoutOffset {
+		t = m.ib.DateFromDB(t)
+	}
+	return t, nil
+}
+
+// readRef returns a reference's value: nil for the empty reference, the
+// enum value name for an enum target, else the canonical UUID.
+func (m *Mapper) readRef(target *metadata.Object, raw any) (any, error) {
+	u, ok, err := rawRef(raw)
+	if err != nil || !ok {
+		return nil, err
+	}
+	if target != nil && target.Kind == metadata.KindEnum {
+		name, ok := m.enums.ValueName(target, u)
+		if !ok {
+			return nil, fmt.Errorf("%s has no value with reference %s", target.FullName(), u)
+		}
+		return name, nil
+	}
+	return u.String(), nil
+}
+
+// target returns the object a reference points to: by type code (code ≥
+// 0, from an _RTRef column), or the single target of the type (code < 0);
+// nil when the target is not modelled.
+func (m *Mapper) target(t *metadata.TypeDef, code int) (*metadata.Object, error) {
+	if code < 0 {
+		if len(t.Refs) == 1 && len(t.UnknownRefs) == 0 {
+			o, ok := m.ib.ObjectByUUID(t.Refs[0])
+			if !ok {
+				return nil, fmt.Errorf("reference target %s is not in the snapshot", t.Refs[0])
+			}
+			return o, nil
+		}
+		return nil, nil
+	}
+	o, ok := m.ib.ObjectByTypeCode(code)
+	if !ok {
+		return nil, nil
+	}
+	return o, nil
+}
+
+// composite builds an onec.Composite struct.
+func composite(fs *schema.Schema, typ string, value any) *schema.Struct {
+	st := schema.NewStruct(fs)
+	st.Set(0, typ)
+	st.Set(1, value)
+	return st
+}
+
+func (m *Mapper) readComposite(pp *propPlan, fs *schema.Schema, row []any) (any, error) {
+	t := &pp.p.Type
+	tag := uint64(tagReference) // a recorder (_RecorderTRef/_RecorderRRef) has no tag column
+	if pp.tag >= 0 {
+		raw := row[pp.tag]
+		if raw == nil {
+			return nil, nil
+		}
+		var err error
+		if tag, err = rawUint(raw, 1); err != nil {
+			return nil, fmt.Errorf("_TYPE: %w", err)
+		}
+	}
+	part := func(i int, what string) (any, error) {
+		if i < 0 {
+			return nil, fmt.Errorf("_TYPE %#02x but the type has no %s part", tag, what)
+		}
+		if row[i] == nil {
+			return nil, fmt.Errorf("_TYPE %#02x but the %s part is NULL", tag, what)
+		}
+		return row[i], nil
+	}
+	switch tag {
+	case tagUndefined:
+		return composite(fs, TypeUndefined, nil), nil
+	case tagBoolean:
+		raw, err := part(pp.l, "boolean")
+		if err != nil {
+			return nil, err
+		}
+		b, err := rawBool(raw)
+		if err != nil {
+			return nil, err
+		}
+		return composite(fs, TypeBoolean, fmt.Sprint(b)), nil
+	case tagNumber:
+		raw, err := part(pp.n, "number")
+		if err != nil {
+			return nil, err
+		}
+		d, err := rawDecimal(raw)
+		if err != nil {
+			return nil, err
+		}
+		return composite(fs, TypeNumber, d.StringFixed(int32(t.Scale))), nil
+	case tagDate:
+		raw, err := part(pp.t, "date")
+		if err != nil {
+			return nil, err
+		}
+		d, err := m.date(raw)
+		if err != nil {
+			return nil, err
+		}
+		return composite(fs, TypeDate, d.Format(time.RFC3339Nano)), nil
+	case tagString:
+		raw, err := part(pp.s, "string")
+		if err != nil {
+			return nil, err
+		}
+		s, err := rawString(raw, pp.fixed)
+		if err != nil {
+			return nil, err
+		}
+		return composite(fs, TypeString, s), nil
+	case tagReference:
+		raw, err := part(pp.ref, "reference")
+		if err != nil {
+			return nil, err
+		}
+		code := -1
+		if pp.code >= 0 {
+			c, err := part(pp.code, "type code")
+			if err != nil {
+				return nil, err
+			}
+			n, err := rawUint(c, 4)
+			if err != nil {
+				return nil, fmt.Errorf("_RTRef: %w", err)
+			}
+			code = int(n)
+		}
+		target, err := m.target(t, code)
+		if err != nil {
+			return nil, err
+		}
+		if target == nil {
+			if _, ok, _ := rawRef(raw); !ok && code == 0 {
+				return composite(fs, TypeUndefined, nil), nil // a recorder never set
+			}
+			if code < 0 {
+				return nil, fmt.Errorf("reference to an object the snapshot does not model")
+			}
+			return nil, fmt.Errorf("type code %d names no object of the snapshot", code)
+		}
+		v, err := m.readRef(target, raw)
+		if err != nil {
+			return nil, err
+		}
+		return composite(fs, target.FullName(), v), nil
+	}
+	return nil, fmt.Errorf("unknown _TYPE tag %#02x", tag)
+}
