@@ -4,4 +4,5 @@ package docgen
 // reference covers what the worker binary ships, so import them all here.
 import (
 	_ "github.com/onecconnect/onecconnect/connect/transforms"
+	_ "github.com/onecconnect/onecconnect/connectors/onec/httpsink"
 )
