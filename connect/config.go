@@ -21,12 +21,15 @@ const (
 	KeyErrorsLogEnable      = "errors.log.enable"
 	KeyErrorsLogIncludeMsgs = "errors.log.include.messages"
 
-	// Sink only.
-	KeyTopics                  = "topics"
-	KeyTopicsRegex             = "topics.regex"
+	// Dead-letter queue: sink connectors (as Kafka Connect) and, ours,
+	// source connectors.
 	KeyDLQTopicName            = "errors.deadletterqueue.topic.name"
 	KeyDLQReplicationFactor    = "errors.deadletterqueue.topic.replication.factor"
 	KeyDLQContextHeadersEnable = "errors.deadletterqueue.context.headers.enable"
+
+	// Sink only.
+	KeyTopics      = "topics"
+	KeyTopicsRegex = "topics.regex"
 
 	// Source only.
 	KeyTopicCreationGroups         = "topic.creation.groups"
@@ -35,6 +38,10 @@ const (
 	KeyTransactionBoundary         = "transaction.boundary"
 	KeyTransactionBoundaryInterval = "transaction.boundary.interval.ms"
 	KeyOffsetsStorageTopic         = "offsets.storage.topic"
+	// KeyErrorsStrictOrder (ours): a source record that fails
+	// transformation, conversion or production fails the task even under
+	// errors.tolerance=all, instead of being skipped (see [StrictOrderer]).
+	KeyErrorsStrictOrder = "errors.strict.order"
 
 	// TaskClassKey is added by the runtime to every task configuration, as
 	// Kafka Connect's "task.class".
@@ -125,20 +132,26 @@ func SinkConnectorConfigDef() *config.ConfigDef {
 	d.Define(config.Key{Name: KeyTopicsRegex, Type: config.TypeString, Default: "", Validator: config.ValidRegex(),
 		Importance: config.ImportanceHigh, Group: GroupCommon, Width: config.WidthLong, DisplayName: "Topics regex",
 		Doc: "Regular expression (whole topic name) selecting the topics to consume."})
+	defineDLQ(d)
+	return d
+}
+
+// defineDLQ adds the dead-letter queue keys (group Error Handling).
+func defineDLQ(d *config.ConfigDef) {
 	d.Define(config.Key{Name: KeyDLQTopicName, Type: config.TypeString, Default: "",
 		Importance: config.ImportanceMedium, Group: GroupErrorHandling, Width: config.WidthMedium, DisplayName: "Dead Letter Queue Topic Name",
-		Doc: "Topic for records that failed processing; empty disables the dead-letter queue."})
+		Doc: "Topic for records skipped under errors.tolerance=all; empty disables the dead-letter queue."})
 	d.Define(config.Key{Name: KeyDLQReplicationFactor, Type: config.TypeShort, Default: int16(3),
 		Importance: config.ImportanceMedium, Group: GroupErrorHandling, Width: config.WidthShort, DisplayName: "Dead Letter Queue Topic Replication Factor",
 		Doc: "Replication factor used when the dead-letter queue topic is created; -1 means the broker default."})
 	d.Define(config.Key{Name: KeyDLQContextHeadersEnable, Type: config.TypeBoolean, Default: false,
 		Importance: config.ImportanceMedium, Group: GroupErrorHandling, Width: config.WidthShort, DisplayName: "Enable Error Context Headers",
 		Doc: "Add __connect.errors.* headers describing the failure to dead-letter queue records."})
-	return d
 }
 
 // SourceConnectorConfigDef returns ConnectorConfigDef plus the source-only
-// keys (topic creation, exactly-once settings, per-connector offsets topic).
+// keys (topic creation, exactly-once settings, per-connector offsets topic)
+// and, ours, the dead-letter queue keys and errors.strict.order.
 // topic.creation.<group>.* keys pass through under the "topic.creation."
 // prefix.
 func SourceConnectorConfigDef() *config.ConfigDef {
@@ -158,6 +171,10 @@ func SourceConnectorConfigDef() *config.ConfigDef {
 	d.Define(config.Key{Name: KeyOffsetsStorageTopic, Type: config.TypeString,
 		Importance: config.ImportanceLow, Group: GroupOffsetsTopic, Width: config.WidthLong, DisplayName: "Offsets topic",
 		Doc: "Connector-specific offsets topic (distributed mode)."})
+	defineDLQ(d)
+	d.Define(config.Key{Name: KeyErrorsStrictOrder, Type: config.TypeBoolean, Default: false,
+		Importance: config.ImportanceMedium, Group: GroupErrorHandling, Width: config.WidthShort, DisplayName: "Strict Order",
+		Doc: "Fail the task instead of skipping a record that fails transformation, conversion or production, even with errors.tolerance=all, so that no later record of its source partition is delivered before it."})
 	d.AllowPrefix(KeyTopicCreationPrefix)
 	return d
 }

@@ -31,4 +31,15 @@ func TestConnectorConfigDefs(t *testing.T) {
 	if _, err := src.Parse(map[string]string{KeyName: "s", KeyConnectorClass: "X", KeyTopics: "t"}); err == nil {
 		t.Fatal("topics accepted on a source")
 	}
+	v, err := src.Parse(map[string]string{KeyName: "s", KeyConnectorClass: "X", KeyDLQTopicName: "dlq",
+		KeyDLQReplicationFactor: "1", KeyDLQContextHeadersEnable: "true", KeyErrorsStrictOrder: "true"})
+	if err != nil {
+		t.Fatalf("source dead-letter queue keys: %v", err)
+	}
+	if !v.Bool(KeyErrorsStrictOrder) || v.String(KeyDLQTopicName) != "dlq" {
+		t.Fatal("source error keys not parsed")
+	}
+	if _, err := sink.Parse(map[string]string{KeyName: "s", KeyConnectorClass: "X", KeyTopics: "t", KeyErrorsStrictOrder: "true"}); err == nil {
+		t.Fatal("errors.strict.order accepted on a sink")
+	}
 }

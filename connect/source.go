@@ -59,3 +59,14 @@ type OffsetStorageReader interface {
 	Offset(ctx context.Context, partition map[string]any) (map[string]any, error)
 	Offsets(ctx context.Context, partitions []map[string]any) ([]map[string]any, error)
 }
+
+// StrictOrderer is an optional [SourceConnector] interface. A connector
+// whose records must reach Kafka in order without gaps (a 1C exchange-plan
+// queue whose consumer relies on it, for instance) returns true for its
+// configuration props; the runtime then fails the task when a record fails
+// transformation, conversion or production, even under
+// errors.tolerance=all, instead of skipping it to the dead-letter queue.
+// Setting errors.strict.order=true has the same effect for any source.
+type StrictOrderer interface {
+	StrictOrder(props map[string]string) bool
+}

@@ -24,6 +24,10 @@ type Metrics struct {
 	commitSeconds  *prometheus.HistogramVec
 	commitFailures *prometheus.CounterVec
 	sinkLag        *prometheus.GaugeVec
+	tolerated      *prometheus.CounterVec
+	retries        *prometheus.CounterVec
+	dlqWrites      *prometheus.CounterVec
+	dlqFailures    *prometheus.CounterVec
 }
 
 // States a status gauge can be in.
@@ -58,9 +62,17 @@ func NewMetrics(reg *prometheus.Registry) *Metrics {
 			Help: "Failed offset commits."}, []string{"connector", "task"}),
 		sinkLag: prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: "connect", Name: "sink_consumer_lag",
 			Help: "Records between the sink task's position and the high watermarks of its partitions."}, []string{"connector", "task"}),
+		tolerated: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "connect", Name: "errors_tolerated_total",
+			Help: "Failures tolerated under errors.tolerance=all (records skipped), by connector and stage."}, []string{"connector", "stage"}),
+		retries: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "connect", Name: "errors_retries_total",
+			Help: "Retries of operations that failed with a retriable error, by connector and stage."}, []string{"connector", "stage"}),
+		dlqWrites: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "connect", Name: "deadletterqueue_produce_total",
+			Help: "Records written to the dead-letter queue, by connector and the stage that failed."}, []string{"connector", "stage"}),
+		dlqFailures: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "connect", Name: "deadletterqueue_produce_failures_total",
+			Help: "Failed writes to the dead-letter queue (each fails its task)."}, []string{"connector"}),
 	}
 	reg.MustRegister(m.connectorState, m.taskState, m.sourcePolled, m.sourceWritten, m.sinkRead, m.sinkPut,
-		m.failures, m.skipped, m.commitSeconds, m.commitFailures, m.sinkLag)
+		m.failures, m.skipped, m.commitSeconds, m.commitFailures, m.sinkLag, m.tolerated, m.retries, m.dlqWrites, m.dlqFailures)
 	return m
 }
 
@@ -86,7 +98,12 @@ func (m *Metrics) setTaskState(connector string, task int, state string) {
 }
 
 func (m *Metrics) forgetConnector(connector string) {
-	m.connectorState.DeletePartialMatch(prometheus.Labels{"connector": connector})
+	l := prometheus.Labels{"connector": connector}
+	for _, v := range []interface {
+		DeletePartialMatch(prometheus.Labels) int
+	}{m.connectorState, m.tolerated, m.retries, m.dlqWrites, m.dlqFailures} {
+		v.DeletePartialMatch(l)
+	}
 }
 
 func (m *Metrics) forgetTask(connector string, task int) {
@@ -129,6 +146,28 @@ func (m *Metrics) forTask(connector string, task int) *taskMetrics {
 	}
 }
 
+// failure counts one failed attempt at stage.
 func (tm *taskMetrics) failure(stage Stage) {
 	tm.m.failures.WithLabelValues(tm.connector, tm.task, string(stage)).Inc()
+}
+
+// tolerated counts one failure skipped under errors.tolerance=all.
+func (tm *taskMetrics) tolerated(stage Stage) {
+	tm.skipped.Inc()
+	tm.m.tolerated.WithLabelValues(tm.connector, string(stage)).Inc()
+}
+
+// retried counts one retry after a retriable failure.
+func (tm *taskMetrics) retried(stage Stage) {
+	tm.m.retries.WithLabelValues(tm.connector, string(stage)).Inc()
+}
+
+// dlqWritten counts one record written to the dead-letter queue.
+func (tm *taskMetrics) dlqWritten(stage Stage) {
+	tm.m.dlqWrites.WithLabelValues(tm.connector, string(stage)).Inc()
+}
+
+// dlqFailed counts one failed dead-letter write.
+func (tm *taskMetrics) dlqFailed() {
+	tm.m.dlqFailures.WithLabelValues(tm.connector).Inc()
 }

@@ -56,7 +56,29 @@ func newOffsetTracker() *offsetTracker {
 // add registers rec as sent (or about to be) and returns its handle.
 func (t *offsetTracker) add(rec *connect.SourceRecord) *pendingRecord {
 	p := &pendingRecord{rec: rec}
+	t.addPending(p)
+	return p
+}
+
+// addInflight registers the records of a chunk in order, under one lock.
+func (t *offsetTracker) addInflight(ins []*inflight) {
 	t.mu.Lock()
+	for _, in := range ins {
+		t.addLocked(&in.pending)
+	}
+	t.mu.Unlock()
+}
+
+// addPending registers p (p.rec set, zero otherwise) as sent; the caller
+// owns p's memory (the source loop embeds it in its in-flight record).
+func (t *offsetTracker) addPending(p *pendingRecord) {
+	t.mu.Lock()
+	t.addLocked(p)
+	t.mu.Unlock()
+}
+
+func (t *offsetTracker) addLocked(p *pendingRecord) {
+	rec := p.rec
 	t.inflight++
 	if rec.SourcePartition != nil {
 		// Sources usually reuse one map per partition: skip re-keying it.
@@ -74,38 +96,54 @@ func (t *offsetTracker) add(rec *connect.SourceRecord) *pendingRecord {
 		p.q = q
 		q.pending = append(q.pending, p)
 	}
-	t.mu.Unlock()
-	return p
 }
 
 // ack marks p acknowledged (or skipped) and advances its partition's
 // committable offset over the contiguous acknowledged prefix.
 func (t *offsetTracker) ack(p *pendingRecord) {
 	t.mu.Lock()
-	p.done = true
-	t.inflight--
-	if q := p.q; q != nil {
-		for q.head < len(q.pending) && q.pending[q.head].done {
-			r := q.pending[q.head]
-			q.pending[q.head] = nil
-			q.head++
-			if r.rec.SourceOffset != nil {
-				q.committable = r.rec.SourceOffset
-				q.dirty = true
-			}
-		}
-		if q.head == len(q.pending) {
-			q.pending, q.head = q.pending[:0], 0
-		} else if q.head > 1024 && q.head*2 > len(q.pending) {
-			n := copy(q.pending, q.pending[q.head:])
-			clear(q.pending[n:])
-			q.pending, q.head = q.pending[:n], 0
-		}
+	t.ackLocked(p)
+	if t.inflight == 0 {
+		t.drained.Broadcast()
+	}
+	t.mu.Unlock()
+}
+
+// ackAll is ack for a batch of records under one lock.
+func (t *offsetTracker) ackAll(ps []*pendingRecord) {
+	t.mu.Lock()
+	for _, p := range ps {
+		t.ackLocked(p)
 	}
 	if t.inflight == 0 {
 		t.drained.Broadcast()
 	}
 	t.mu.Unlock()
+}
+
+func (t *offsetTracker) ackLocked(p *pendingRecord) {
+	p.done = true
+	t.inflight--
+	q := p.q
+	if q == nil {
+		return
+	}
+	for q.head < len(q.pending) && q.pending[q.head].done {
+		r := q.pending[q.head]
+		q.pending[q.head] = nil
+		q.head++
+		if r.rec.SourceOffset != nil {
+			q.committable = r.rec.SourceOffset
+			q.dirty = true
+		}
+	}
+	if q.head == len(q.pending) {
+		q.pending, q.head = q.pending[:0], 0
+	} else if q.head > 1024 && q.head*2 > len(q.pending) {
+		n := copy(q.pending, q.pending[q.head:])
+		clear(q.pending[n:])
+		q.pending, q.head = q.pending[:n], 0
+	}
 }
 
 // snapshot returns the committable offsets that changed since the last

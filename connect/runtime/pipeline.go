@@ -8,6 +8,7 @@ import (
 	"github.com/onecconnect/onecconnect/connect"
 	"github.com/onecconnect/onecconnect/connect/plugins"
 	"github.com/onecconnect/onecconnect/converters"
+	"github.com/onecconnect/onecconnect/schema"
 )
 
 // converterSet is a task's key, value and header converters.
@@ -16,6 +17,17 @@ type converterSet struct {
 	header               converters.HeaderConverter
 	keyClass, valueClass string
 	headerClass          string
+	// valueAppend is value when it can serialise into a caller's buffer
+	// (JsonConverter): the source loop then reuses pooled buffers.
+	valueAppend appender
+}
+
+// appender is implemented by converters that serialise into a caller's
+// buffer; for a value other than (nil schema, nil value) it writes what
+// FromConnect returns. Its errors are not the converter's final ones: on
+// error the caller calls FromConnect for the proper *converters.DataError.
+type appender interface {
+	AppendConnect(dst []byte, s *schema.Schema, v any) ([]byte, error)
 }
 
 // newConverters builds the converters of a connector: the connector's
@@ -65,6 +77,7 @@ func (w *Worker) newConverters(conn *config.Values) (*converterSet, error) {
 		return nil, fmt.Errorf("configure %s %s: %w", connect.KeyHeaderConverter, class, err)
 	}
 	cs.header, cs.headerClass = hc, p.Class
+	cs.valueAppend, _ = cs.value.(appender)
 	return cs, nil
 }
 

@@ -52,6 +52,10 @@ type sinkRunner struct {
 	consumeMu     sync.Mutex
 	consumeCancel context.CancelFunc
 	subscription  []string
+
+	// errant maps the records of the batch last put to their consumed
+	// bytes, for the ErrantRecordReporter.
+	errant errantBatch
 }
 
 type consumed struct {
@@ -107,11 +111,10 @@ func (r *sinkRunner) run() {
 		groupID = "connect-" + t.id.Connector
 	}
 	if t.errs.policy.dlqTopic != "" {
-		if err := r.openDLQ(); err != nil {
+		if err := t.openDLQ(); err != nil {
 			t.fail(err)
 			return
 		}
-		defer t.errs.dlq.close()
 	}
 	if r.group, err = sarama.NewConsumerGroup(r.cc.Brokers, groupID, r.cc.Sarama); err != nil {
 		t.fail(fmt.Errorf("create consumer group %s: %w", groupID, err))
@@ -380,6 +383,7 @@ func (r *sinkRunner) releaseHeld() {
 func (r *sinkRunner) deliver(batch []consumed) error {
 	t := r.t
 	recs := make([]*connect.SinkRecord, 0, len(batch))
+	msgs := make([]*sarama.ConsumerMessage, 0, len(batch))
 	advance := make(map[connect.TopicPartition]int64, 4)
 	for _, c := range batch {
 		m := c.msg
@@ -403,9 +407,11 @@ func (r *sinkRunner) deliver(batch []consumed) error {
 		}
 		if rec != nil {
 			recs = append(recs, rec)
+			msgs = append(msgs, m)
 		}
 	}
 	if len(recs) > 0 {
+		r.errant.remember(recs, msgs)
 		if err := r.put(recs); err != nil {
 			return err
 		}
@@ -453,11 +459,15 @@ func (r *sinkRunner) put(recs []*connect.SinkRecord) error {
 	}
 }
 
-// convert turns a consumed message into a SinkRecord; nil means skipped.
+// convert turns a consumed message into a SinkRecord; nil means skipped
+// (tolerated failure, or dropped by a transformation). Retriable failures
+// are retried under errors.retry.timeout first.
 func (r *sinkRunner) convert(m *sarama.ConsumerMessage) (*connect.SinkRecord, error) {
 	t := r.t
 	conv := t.conv
-	fr := failedRecord{consumed: m}
+	fail := func(stage Stage, class string, err error) (*connect.SinkRecord, error) {
+		return nil, t.errs.handle(&failure{stage: stage, class: class, err: err, consumed: m})
+	}
 	var raw converters.Headers
 	if len(m.Headers) > 0 {
 		raw = make(converters.Headers, 0, len(m.Headers))
@@ -468,20 +478,38 @@ func (r *sinkRunner) convert(m *sarama.ConsumerMessage) (*connect.SinkRecord, er
 		}
 	}
 	ks, kv, err := conv.key.ToConnect(m.Topic, raw, m.Key)
+	if err != nil && isRetriable(err) {
+		err = t.errs.retryAfter(t.ctx, StageKeyConverter, err, func() (e error) {
+			ks, kv, e = conv.key.ToConnect(m.Topic, raw, m.Key)
+			return e
+		})
+	}
 	if err != nil {
-		return nil, t.errs.handle(t.ctx, StageKeyConverter, conv.keyClass, err, fr)
+		return fail(StageKeyConverter, conv.keyClass, err)
 	}
 	vs, vv, err := conv.value.ToConnect(m.Topic, raw, m.Value)
+	if err != nil && isRetriable(err) {
+		err = t.errs.retryAfter(t.ctx, StageValueConverter, err, func() (e error) {
+			vs, vv, e = conv.value.ToConnect(m.Topic, raw, m.Value)
+			return e
+		})
+	}
 	if err != nil {
-		return nil, t.errs.handle(t.ctx, StageValueConverter, conv.valueClass, err, fr)
+		return fail(StageValueConverter, conv.valueClass, err)
 	}
 	var hs connect.Headers
 	if len(raw) > 0 {
 		hs = make(connect.Headers, 0, len(raw))
 		for _, h := range raw {
 			s, v, err := conv.header.ToConnectHeader(m.Topic, h.Key, h.Value)
+			if err != nil && isRetriable(err) {
+				err = t.errs.retryAfter(t.ctx, StageHeaderConverter, err, func() (e error) {
+					s, v, e = conv.header.ToConnectHeader(m.Topic, h.Key, h.Value)
+					return e
+				})
+			}
 			if err != nil {
-				return nil, t.errs.handle(t.ctx, StageHeaderConverter, conv.headerClass, err, fr)
+				return fail(StageHeaderConverter, conv.headerClass, err)
 			}
 			hs = append(hs, connect.Header{Key: h.Key, Schema: s, Value: v})
 		}
@@ -496,9 +524,17 @@ func (r *sinkRunner) convert(m *sarama.ConsumerMessage) (*connect.SinkRecord, er
 		rec.TimestampType = connect.NoTimestampType
 	}
 	if !t.chain.empty() {
+		orig := rec.Record
 		out, class, err := t.chain.apply(&rec.Record)
+		if err != nil && isRetriable(err) {
+			err = t.errs.retryAfter(t.ctx, StageTransformation, err, func() (e error) {
+				rec.Record = orig
+				out, class, e = t.chain.apply(&rec.Record)
+				return e
+			})
+		}
 		if err != nil {
-			return nil, t.errs.handle(t.ctx, StageTransformation, class, err, fr)
+			return fail(StageTransformation, class, err)
 		}
 		if out == nil {
 			return nil, nil
@@ -813,30 +849,5 @@ func (c sinkTaskContext) RequestCommit() {
 }
 
 func (c sinkTaskContext) ErrantRecordReporter() connect.ErrantRecordReporter {
-	return errantReporter{c.t}
-}
-
-// errantReporter implements KIP-610 through the task's error handler.
-type errantReporter struct{ t *workerTask }
-
-func (e errantReporter) Report(ctx context.Context, rec *connect.SinkRecord, err error) error {
-	m := &sarama.ConsumerMessage{Topic: rec.OriginalTopic, Partition: rec.OriginalPartition, Offset: rec.OriginalOffset}
-	herr := e.t.errs.handle(ctx, StageTaskPut, e.t.plugin.Class, connect.Retriable(err), failedRecord{consumed: m})
-	return herr
-}
-
-// openDLQ creates the dead-letter queue producer.
-func (r *sinkRunner) openDLQ() error {
-	t := r.t
-	cc, err := NewClientConfig(t.w.cfg, ProducerClient, t.connProps, "connector-dlq-producer-"+t.id.String())
-	if err != nil {
-		return err
-	}
-	cc.Sarama.Producer.Return.Successes = true
-	p, err := sarama.NewSyncProducer(cc.Brokers, cc.Sarama)
-	if err != nil {
-		return fmt.Errorf("create dead letter queue producer: %w", err)
-	}
-	t.errs.dlq = &dlqReporter{topic: t.errs.policy.dlqTopic, headers: t.errs.policy.dlqHeaders, producer: p}
-	return nil
+	return errantReporter{t: c.t, r: c.r}
 }

@@ -25,6 +25,18 @@ type sourceRunner struct {
 	fatal    chan error      // first fatal error of the ack goroutine
 	commitMu sync.Mutex      // one offset commit at a time
 	headers  converters.Headers
+	// lastTopic is the topic of the previous record (new-topic check
+	// skipped while it repeats).
+	lastTopic string
+	// bufs holds value buffers of converters that append (JsonConverter).
+	bufs sync.Pool
+	// ready are converted records not yet handed to the producer.
+	ready []*inflight
+	// keyBytes caches header keys as bytes (task goroutine only).
+	keyBytes map[string][]byte
+	// crMu keeps CommitRecord calls from the ack goroutine and from the
+	// task goroutine (skipped records) from running concurrently.
+	crMu sync.Mutex
 }
 
 func (r *sourceRunner) run() {
@@ -47,6 +59,20 @@ func (r *sourceRunner) run() {
 	}); err != nil {
 		t.fail(fmt.Errorf("create task: %w", err))
 		return
+	}
+	if so, ok := conn.(connect.StrictOrderer); ok {
+		var strict bool
+		if err := safeCall(func() error { strict = so.StrictOrder(t.connProps); return nil }); err != nil {
+			t.fail(fmt.Errorf("connector StrictOrder: %w", err))
+			return
+		}
+		t.errs.policy.strictOrder = t.errs.policy.strictOrder || strict
+	}
+	if t.errs.policy.dlqTopic != "" {
+		if err := t.openDLQ(); err != nil {
+			t.fail(err)
+			return
+		}
 	}
 	cc, err := NewClientConfig(t.w.cfg, ProducerClient, t.connProps, "connector-producer-"+t.id.String())
 	if err != nil {
@@ -109,7 +135,7 @@ func (r *sourceRunner) run() {
 			if t.stopping() && errors.Is(err, context.Canceled) {
 				return
 			}
-			if herr := t.errs.handle(t.ctx, StageTaskPoll, t.plugin.Class, err, failedRecord{}); herr != nil {
+			if herr := t.errs.handle(&failure{stage: StageTaskPoll, class: t.plugin.Class, err: err}); herr != nil {
 				t.fail(herr)
 				return
 			}
@@ -123,110 +149,286 @@ func (r *sourceRunner) run() {
 			if rec == nil {
 				continue
 			}
-			if err := r.send(rec); err != nil {
-				if !errors.Is(err, errAborted) {
-					t.fail(err)
-				}
-				return
+			if err = r.send(rec); err != nil {
+				break
 			}
+		}
+		if err == nil {
+			err = r.flush()
+		}
+		if err != nil {
+			if !errors.Is(err, errAborted) {
+				t.fail(err)
+			}
+			return
 		}
 	}
 }
 
 var errAborted = errors.New("task aborted")
 
+// inflight is one record on its way to Kafka: the producer message, the
+// offset-tracking entry, the key and value encoders and the metadata passed
+// to CommitRecord travel together, one allocation per record. It rides in
+// ProducerMessage.Metadata.
+type inflight struct {
+	msg     sarama.ProducerMessage
+	pending pendingRecord
+	key     rawBytes
+	value   rawBytes
+	md      connect.RecordMetadata
+	buf     *[]byte // pooled value buffer, released after the acknowledgement
+}
+
+// sendChunk is how many converted records the source loop registers with
+// the offset tracker under one lock before handing them to the producer.
+const sendChunk = 128
+
+// rawBytes is a sarama.Encoder over a byte slice; used through a pointer
+// into an inflight it costs no allocation (sarama.ByteEncoder in an
+// interface does).
+type rawBytes struct{ b []byte }
+
+// Encode returns the bytes.
+func (e *rawBytes) Encode() ([]byte, error) { return e.b, nil }
+
+// Length returns their length.
+func (e *rawBytes) Length() int { return len(e.b) }
+
+// maxPooledBuf bounds the value buffers kept for reuse.
+const maxPooledBuf = 64 << 10
+
 // send runs one record through transforms and converters and hands it to
-// the producer.
+// the producer. Failures go to the error handler; a tolerated one skips the
+// record (its offset still advances at its turn).
 func (r *sourceRunner) send(rec *connect.SourceRecord) error {
 	t := r.t
 	rec.Offset = -1
 	if !t.chain.empty() {
+		orig := rec.Record // shallow: the pre-transformation record for the DLQ
 		out, class, err := t.chain.apply(&rec.Record)
+		if err != nil && isRetriable(err) {
+			err = t.errs.retryAfter(t.ctx, StageTransformation, err, func() (e error) {
+				rec.Record = orig
+				out, class, e = t.chain.apply(&rec.Record)
+				return e
+			})
+		}
 		if err != nil {
-			if herr := t.errs.handle(t.ctx, StageTransformation, class, err, failedRecord{source: rec}); herr != nil {
-				return herr
-			}
-			r.skip(rec)
-			return nil
+			failed := *rec
+			failed.Record = orig
+			return r.tolerate(rec, &failure{stage: StageTransformation, class: class, err: err, source: &failed})
 		}
 		if out == nil {
-			r.skip(rec)
-			return nil
+			return r.skip(rec)
 		}
 		if out != &rec.Record {
 			rec.Record = *out
 		}
 	}
 	topic := rec.Topic
-	if !r.topics[topic] {
-		if err := r.newTopic(topic); err != nil {
-			return err
+	if topic != r.lastTopic {
+		if !r.topics[topic] {
+			if err := r.newTopic(topic); err != nil {
+				return err
+			}
 		}
+		r.lastTopic = topic
 	}
 	conv := t.conv
+	in := &inflight{}
+	in.pending.rec = rec
 	r.headers = r.headers[:0]
-	for _, h := range rec.Headers {
+	for i := range rec.Headers {
+		h := &rec.Headers[i]
 		b, err := conv.header.FromConnectHeader(topic, h.Key, h.Schema, h.Value)
+		if err != nil && isRetriable(err) {
+			err = t.errs.retryAfter(t.ctx, StageHeaderConverter, err, func() (e error) {
+				b, e = conv.header.FromConnectHeader(topic, h.Key, h.Schema, h.Value)
+				return e
+			})
+		}
 		if err != nil {
-			if herr := t.errs.handle(t.ctx, StageHeaderConverter, conv.headerClass, err, failedRecord{source: rec}); herr != nil {
-				return herr
-			}
-			r.skip(rec)
-			return nil
+			return r.tolerate(rec, &failure{stage: StageHeaderConverter, class: conv.headerClass, err: err, source: rec})
 		}
 		r.headers = append(r.headers, converters.Header{Key: h.Key, Value: b})
 	}
-	kb, err := conv.key.FromConnect(topic, &r.headers, rec.KeySchema, rec.Key)
+	kb, err := r.convertKey(rec)
 	if err != nil {
-		if herr := t.errs.handle(t.ctx, StageKeyConverter, conv.keyClass, err, failedRecord{source: rec}); herr != nil {
-			return herr
-		}
-		r.skip(rec)
-		return nil
+		f := &failure{stage: StageKeyConverter, class: conv.keyClass, err: err, source: rec}
+		f.encoded.headers, f.encoded.haveHeaders = r.headerList(), true
+		return r.tolerate(rec, f)
 	}
-	vb, err := conv.value.FromConnect(topic, &r.headers, rec.ValueSchema, rec.Value)
+	vb, err := r.convertValue(rec, in)
 	if err != nil {
-		if herr := t.errs.handle(t.ctx, StageValueConverter, conv.valueClass, err, failedRecord{source: rec}); herr != nil {
-			return herr
-		}
-		r.skip(rec)
-		return nil
+		f := &failure{stage: StageValueConverter, class: conv.valueClass, err: err, source: rec}
+		f.encoded.key, f.encoded.haveKey = kb, true
+		f.encoded.headers, f.encoded.haveHeaders = r.headerList(), true
+		return r.tolerate(rec, f)
 	}
-	msg := &sarama.ProducerMessage{Topic: topic, Partition: -1, Timestamp: rec.Timestamp}
+	msg := &in.msg
+	msg.Topic, msg.Partition, msg.Timestamp = topic, -1, rec.Timestamp
 	if rec.Partition != nil {
 		msg.Partition = *rec.Partition
 	}
 	if kb != nil {
-		msg.Key = sarama.ByteEncoder(kb)
+		in.key.b = kb
+		msg.Key = &in.key
 	}
 	if vb != nil {
-		msg.Value = sarama.ByteEncoder(vb)
+		in.value.b = vb
+		msg.Value = &in.value
 	}
-	if len(r.headers) > 0 {
-		msg.Headers = make([]sarama.RecordHeader, len(r.headers))
-		for i, h := range r.headers {
-			msg.Headers[i] = sarama.RecordHeader{Key: []byte(h.Key), Value: h.Value}
+	msg.Headers = r.headerList()
+	msg.Metadata = in
+	r.ready = append(r.ready, in)
+	if len(r.ready) >= sendChunk {
+		return r.flush()
+	}
+	return nil
+}
+
+// flush registers the converted records with the offset tracker (one lock)
+// and hands them to the producer, in order.
+func (r *sourceRunner) flush() error {
+	if len(r.ready) == 0 {
+		return nil
+	}
+	t := r.t
+	r.tracker.addInflight(r.ready)
+	input := r.producer.Input()
+	for i, in := range r.ready {
+		r.ready[i] = nil
+		msg := &in.msg
+		select {
+		case input <- msg:
+			continue
+		default:
+		}
+		select {
+		case input <- msg:
+		case err := <-r.fatal:
+			r.ready = r.ready[:0]
+			return err
+		case <-t.abort:
+			r.ready = r.ready[:0]
+			return errAborted
 		}
 	}
-	p := r.tracker.add(rec)
-	msg.Metadata = p
-	select {
-	case r.producer.Input() <- msg:
+	r.ready = r.ready[:0]
+	return nil
+}
+
+// headerList returns the converted headers in sarama's form (nil for none).
+func (r *sourceRunner) headerList() []sarama.RecordHeader {
+	if len(r.headers) == 0 {
 		return nil
-	case err := <-r.fatal:
-		return err
-	case <-t.abort:
-		return errAborted
 	}
+	out := make([]sarama.RecordHeader, len(r.headers))
+	for i, h := range r.headers {
+		out[i] = sarama.RecordHeader{Key: r.headerKey(h.Key), Value: h.Value}
+	}
+	return out
+}
+
+// maxHeaderKeys bounds the cache of header key bytes.
+const maxHeaderKeys = 256
+
+// headerKey returns key as bytes, shared between records (header keys
+// repeat; sarama only reads them).
+func (r *sourceRunner) headerKey(key string) []byte {
+	if b, ok := r.keyBytes[key]; ok {
+		return b
+	}
+	b := []byte(key)
+	if r.keyBytes == nil {
+		r.keyBytes = map[string][]byte{}
+	}
+	if len(r.keyBytes) < maxHeaderKeys {
+		r.keyBytes[key] = b
+	}
+	return b
+}
+
+// convertKey runs the key converter, retrying retriable failures.
+func (r *sourceRunner) convertKey(rec *connect.SourceRecord) ([]byte, error) {
+	t, conv := r.t, r.t.conv
+	n := len(r.headers)
+	kb, err := conv.key.FromConnect(rec.Topic, &r.headers, rec.KeySchema, rec.Key)
+	if err != nil && isRetriable(err) {
+		err = t.errs.retryAfter(t.ctx, StageKeyConverter, err, func() (e error) {
+			r.headers = r.headers[:n]
+			kb, e = conv.key.FromConnect(rec.Topic, &r.headers, rec.KeySchema, rec.Key)
+			return e
+		})
+	}
+	return kb, err
+}
+
+// convertValue runs the value converter, retrying retriable failures. A
+// converter that can append to a caller's buffer (JsonConverter) writes
+// into a pooled buffer that in keeps until the acknowledgement.
+func (r *sourceRunner) convertValue(rec *connect.SourceRecord, in *inflight) ([]byte, error) {
+	t, conv := r.t, r.t.conv
+	if conv.valueAppend != nil && (rec.ValueSchema != nil || rec.Value != nil) {
+		bp, _ := r.bufs.Get().(*[]byte)
+		if bp == nil {
+			b := make([]byte, 0, 1024)
+			bp = &b
+		}
+		out, err := conv.valueAppend.AppendConnect((*bp)[:0], rec.ValueSchema, rec.Value)
+		if err == nil {
+			*bp = out
+			in.buf = bp
+			return out, nil
+		}
+		r.bufs.Put(bp) // the converter's own path below gives the proper error
+	}
+	n := len(r.headers)
+	vb, err := conv.value.FromConnect(rec.Topic, &r.headers, rec.ValueSchema, rec.Value)
+	if err != nil && isRetriable(err) {
+		err = t.errs.retryAfter(t.ctx, StageValueConverter, err, func() (e error) {
+			r.headers = r.headers[:n]
+			vb, e = conv.value.FromConnect(rec.Topic, &r.headers, rec.ValueSchema, rec.Value)
+			return e
+		})
+	}
+	return vb, err
+}
+
+// release returns in's value buffer to the pool.
+func (r *sourceRunner) release(in *inflight) {
+	if in.buf != nil && cap(*in.buf) <= maxPooledBuf {
+		*in.buf = (*in.buf)[:0]
+		r.bufs.Put(in.buf)
+	}
+	in.buf, in.value.b = nil, nil
+}
+
+// tolerate hands a failed record to the error handler: skipped when
+// tolerated (after its dead-letter write), else the task fails.
+func (r *sourceRunner) tolerate(rec *connect.SourceRecord, f *failure) error {
+	if err := r.t.errs.handle(f); err != nil {
+		return err
+	}
+	return r.skip(rec)
 }
 
 // skip handles a record dropped by a transformation or skipped under
-// errors.tolerance=all: its offset becomes committable at its turn, and the
-// task hears about it through CommitRecord(rec, nil).
-func (r *sourceRunner) skip(rec *connect.SourceRecord) {
+// errors.tolerance=all: its offset becomes committable at its turn (the
+// records converted before it are handed to the producer first, so that
+// the tracker keeps send order), and the task hears about it through
+// CommitRecord(rec, nil).
+func (r *sourceRunner) skip(rec *connect.SourceRecord) error {
+	if err := r.flush(); err != nil {
+		return err
+	}
 	p := r.tracker.add(rec)
+	r.crMu.Lock()
 	r.commitRecord(rec, nil)
+	r.crMu.Unlock()
 	r.tracker.ack(p)
+	return nil
 }
 
 // newTopic runs on the first record for a topic: topic creation (KIP-158)
@@ -248,11 +450,18 @@ func (r *sourceRunner) commitRecord(rec *connect.SourceRecord, md *connect.Recor
 	}
 }
 
-// acks consumes the producer's successes and errors until both close.
+// ackBatch bounds the acknowledgements handled under one tracker lock.
+const ackBatch = 256
+
+// acks consumes the producer's successes and errors until both close. It
+// takes successes in batches (what is already buffered, up to ackBatch):
+// CommitRecord for each, then one tracker update and one metrics update.
 func (r *sourceRunner) acks(done chan struct{}) {
 	defer close(done)
 	t := r.t
 	succ, errs := r.producer.Successes(), r.producer.Errors()
+	batch := make([]*sarama.ProducerMessage, 0, ackBatch)
+	pend := make([]*pendingRecord, 0, ackBatch)
 	for succ != nil || errs != nil {
 		select {
 		case msg, ok := <-succ:
@@ -260,26 +469,56 @@ func (r *sourceRunner) acks(done chan struct{}) {
 				succ = nil
 				continue
 			}
-			p := msg.Metadata.(*pendingRecord)
-			r.commitRecord(p.rec, &connect.RecordMetadata{Topic: msg.Topic, Partition: msg.Partition, Offset: msg.Offset, Timestamp: msg.Timestamp})
-			r.tracker.ack(p)
-			t.metrics.written.Inc()
+			batch = append(batch[:0], msg)
+		more:
+			for len(batch) < ackBatch {
+				select {
+				case m, ok := <-succ:
+					if !ok {
+						succ = nil
+						break more
+					}
+					batch = append(batch, m)
+				default:
+					break more
+				}
+			}
+			pend = pend[:0]
+			r.crMu.Lock()
+			for _, m := range batch {
+				in := m.Metadata.(*inflight)
+				in.md = connect.RecordMetadata{Topic: m.Topic, Partition: m.Partition, Offset: m.Offset, Timestamp: m.Timestamp}
+				r.commitRecord(in.pending.rec, &in.md)
+				r.release(in)
+				pend = append(pend, &in.pending)
+			}
+			r.crMu.Unlock()
+			r.tracker.ackAll(pend)
+			t.metrics.written.Add(float64(len(batch)))
+			clear(batch)
 		case perr, ok := <-errs:
 			if !ok {
 				errs = nil
 				continue
 			}
-			p := perr.Msg.Metadata.(*pendingRecord)
+			in := perr.Msg.Metadata.(*inflight)
 			err := fmt.Errorf("send to topic %s: %w", perr.Msg.Topic, perr.Err)
-			if herr := t.errs.handle(t.ctx, StageKafkaProduce, "", err, failedRecord{source: p.rec}); herr != nil {
+			f := &failure{stage: StageKafkaProduce, class: "", err: err, source: in.pending.rec}
+			f.encoded = encodedParts{key: in.key.b, value: in.value.b, haveKey: true, haveValue: true,
+				headers: perr.Msg.Headers, haveHeaders: true, kafkaPartition: perr.Msg.Partition, haveKafkaPartition: true}
+			herr := t.errs.handle(f)
+			r.release(in)
+			if herr != nil {
 				select {
 				case r.fatal <- herr:
 				default:
 				}
 				continue // the offset stays blocked at this record
 			}
-			r.commitRecord(p.rec, nil)
-			r.tracker.ack(p)
+			r.crMu.Lock()
+			r.commitRecord(in.pending.rec, nil)
+			r.crMu.Unlock()
+			r.tracker.ack(&in.pending)
 		}
 	}
 }

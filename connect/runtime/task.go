@@ -77,7 +77,8 @@ func (t *workerTask) build(ctx context.Context, connProps, taskProps map[string]
 	if t.chain, err = t.w.newTransformChain(v); err != nil {
 		return err
 	}
-	t.errs = &errorHandler{id: t.id, policy: parseErrorPolicy(v, p.Kind == plugins.KindSink), log: t.log, metrics: t.metrics}
+	t.errs = &errorHandler{id: t.id, policy: parseErrorPolicy(v, p.Kind == plugins.KindSink), log: t.log, metrics: t.metrics,
+		redact: taskRedactor(t.w.cfg, v, t.taskProps), conv: t.conv}
 	return nil
 }
 
@@ -92,6 +93,7 @@ func (t *workerTask) launch(target TargetState) {
 	go func() {
 		defer close(t.done)
 		defer t.chain.close()
+		defer t.errs.close()
 		defer func() {
 			if r := recover(); r != nil {
 				t.fail(recoverPanic(r))
