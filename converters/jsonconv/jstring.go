@@ -35,29 +35,45 @@ var asciiEscape = func() (t [256]bool) {
 // other control characters, and raw UTF-8 otherwise. Invalid UTF-8 becomes
 // U+FFFD, as a Java String decoded from those bytes would hold.
 func appendString(dst []byte, s string) []byte {
-	if !utf8.ValidString(s) {
-		return appendInvalidString(dst, s)
-	}
+	mark := len(dst)
 	dst = append(dst, '"')
 	start := 0
-	for i := 0; i < len(s); i++ {
-		// Skip 8 bytes at a time while none needs an escape.
-		for i+8 <= len(s) && !escapeIn8(s[i:i+8]) {
+	for i := 0; i < len(s); {
+		// Skip 8 ASCII bytes at a time while none needs an escape.
+		for i+8 <= len(s) && !escapeOrHighIn8(s[i:i+8]) {
 			i += 8
 		}
 		if i >= len(s) {
 			break
 		}
 		c := s[i]
-		if !asciiEscape[c] {
-			continue
+		switch {
+		case c < utf8.RuneSelf:
+			if asciiEscape[c] {
+				dst = append(dst, s[start:i]...)
+				dst = appendEscape(dst, c)
+				start = i + 1
+			}
+			i++
+		case c >= 0xC2 && c <= 0xDF && i+1 < len(s) && s[i+1]&0xC0 == 0x80:
+			i += 2 // a valid two-byte sequence: Cyrillic, Latin-1, Greek …
+		default:
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && size <= 1 {
+				// Invalid UTF-8: start over on the slow path that replaces it.
+				return appendInvalidString(dst[:mark], s)
+			}
+			i += size
 		}
-		dst = append(dst, s[start:i]...)
-		dst = appendEscape(dst, c)
-		start = i + 1
 	}
 	dst = append(dst, s[start:]...)
 	return append(dst, '"')
+}
+
+// escapeOrHighIn8 reports whether any of 8 bytes needs an escape or is
+// not ASCII (and so needs a UTF-8 check).
+func escapeOrHighIn8(b string) bool {
+	return escapeIn8(b) || binary.LittleEndian.Uint64([]byte(b))&msb != 0
 }
 
 const (
