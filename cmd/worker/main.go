@@ -9,6 +9,9 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/onecconnect/onecconnect/internal/tail"
+	"github.com/onecconnect/onecconnect/internal/winsvc"
 )
 
 // Exit codes.
@@ -30,7 +33,11 @@ type command struct {
 func commands() []command {
 	return []command{
 		{name: "standalone", summary: "WORKER.properties [CONNECTOR.properties|CONNECTOR.json ...]  run a standalone worker", run: runStandalone},
+		{name: "distributed", summary: "WORKER.properties  run a worker of a distributed cluster", run: runDistributed},
+		{name: "dev", summary: "[--broker-listen HOST:PORT] [--listeners URL]  in-memory development broker + distributed worker", run: runDev},
 		{name: "onec", summary: "inspect (--dsn DSN | --cf FILE) [OBJECT ...]  show 1C metadata and the record schemas", run: runOneC},
+		{name: "tail", summary: "TOPIC [--from-beginning] [--converter json|avro|string|bytes]  print a topic's records", run: tail.Main},
+		{name: "service", summary: "install|uninstall|start|stop|run  run as a Windows service", run: winsvc.Command(run)},
 		{name: "version", summary: "print the version", run: runVersion},
 	}
 }

@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -218,7 +217,7 @@ func (c *pgCluster) startWatchdog() error {
 	cmd := exec.Command("/bin/sh", "-c", script)
 	cmd.Stdin = r
 	cmd.Dir = "/"
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // survive Ctrl-C to our group
+	detachProcessGroup(cmd) // survive Ctrl-C to our group
 	if err := cmd.Start(); err != nil {
 		_ = r.Close()
 		_ = w.Close()
