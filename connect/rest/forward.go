@@ -56,8 +56,13 @@ func (s *Server) forward(c echo.Context, base string) {
 		s.writeError(c, http.StatusInternalServerError, "IO Error trying to forward REST request: "+err.Error())
 		return
 	}
-	if a := req.Header.Get("Authorization"); a != "" {
-		out.Header.Set("Authorization", a)
+	// Authorization as Kafka's RestClient; the KIP-507 signature headers so
+	// that an internal request reaches the leader still verifiable (the body
+	// is forwarded byte for byte).
+	for _, h := range []string{"Authorization", HeaderSignature, HeaderSignatureAlgorithm} {
+		if v := req.Header.Get(h); v != "" {
+			out.Header.Set(h, v)
+		}
 	}
 	out.Header.Set("Accept", "application/json")
 	out.Header.Set("User-Agent", "kafka-connect")
