@@ -114,26 +114,97 @@ func (h *Standalone) validateClasses(infos *config.ConfigInfos, props map[string
 			}
 		}
 	}
+	predicates := aliasSet(props, connect.KeyPredicates)
 	for _, list := range []struct {
-		key, prefix string
-		kind        plugins.Kind
-	}{{connect.KeyTransforms, config.PrefixTransforms, plugins.KindTransformation}, {connect.KeyPredicates, config.PrefixPredicates, plugins.KindPredicate}} {
-		for _, alias := range strings.Split(props[list.key], ",") {
-			alias = strings.TrimSpace(alias)
-			if alias == "" {
-				continue
-			}
-			typeKey := list.prefix + alias + ".type"
+		key, prefix, group string
+		kind               plugins.Kind
+	}{
+		{connect.KeyTransforms, config.PrefixTransforms, "Transforms", plugins.KindTransformation},
+		{connect.KeyPredicates, config.PrefixPredicates, "Predicates", plugins.KindPredicate},
+	} {
+		aliases := aliasSet(props, list.key)
+		for _, alias := range aliases.order {
+			prefix := list.prefix + alias + "."
+			typeKey := prefix + "type"
 			c := strings.TrimSpace(props[typeKey])
 			if c == "" {
 				addError(infos, typeKey, fmt.Sprintf("Missing required configuration \"%s\" which has no default value.", typeKey))
 				continue
 			}
-			if _, err := h.plugins.Lookup(c, list.kind); err != nil {
+			p, err := h.plugins.Lookup(c, list.kind)
+			if err != nil {
 				addError(infos, typeKey, fmt.Sprintf("Invalid value %s for configuration %s: Class %s could not be found.", c, typeKey, c))
+				continue
 			}
+			if list.kind == plugins.KindTransformation {
+				validatePredicateRef(infos, props, prefix, predicates)
+			}
+			validatePluginSettings(infos, props, prefix, list.group+": "+alias, p)
 		}
 	}
+}
+
+// aliases is an alias list in order, as a set too.
+type aliases struct {
+	order []string
+	set   map[string]bool
+}
+
+// aliasSet parses a transforms/predicates alias list (a duplicate alias is
+// already an error of the list key's own validator) into unique aliases.
+func aliasSet(props map[string]string, key string) aliases {
+	a := aliases{set: map[string]bool{}}
+	for _, alias := range strings.Split(props[key], ",") {
+		alias = strings.TrimSpace(alias)
+		if alias == "" || a.set[alias] {
+			continue
+		}
+		a.set[alias] = true
+		a.order = append(a.order, alias)
+	}
+	return a
+}
+
+// validatePredicateRef checks transforms.<alias>.predicate and .negate.
+func validatePredicateRef(infos *config.ConfigInfos, props map[string]string, prefix string, predicates aliases) {
+	predKey, negKey := prefix+"predicate", prefix+"negate"
+	pred := strings.TrimSpace(props[predKey])
+	if pred != "" && !predicates.set[pred] {
+		addError(infos, predKey, fmt.Sprintf("Invalid value %s for configuration %s: predicate %s is not defined in %s", pred, predKey, pred, connect.KeyPredicates))
+	}
+	if neg, ok := props[negKey]; ok {
+		if v := strings.TrimSpace(neg); !strings.EqualFold(v, "true") && !strings.EqualFold(v, "false") {
+			addError(infos, negKey, fmt.Sprintf("Invalid value %s for configuration %s: Expected value to be either true or false", neg, negKey))
+		} else if pred == "" {
+			addError(infos, negKey, fmt.Sprintf("Invalid value %s for configuration %s: negate is set but no predicate is configured", neg, negKey))
+		}
+	}
+}
+
+// validatePluginSettings validates a transformation's or predicate's own
+// settings (the keys under prefix, less type/predicate/negate) against its
+// ConfigDef and adds the results, prefixed and grouped as Kafka Connect's
+// enriched ConnectorConfig shows them ("Transforms: <alias>").
+func validatePluginSettings(infos *config.ConfigInfos, props map[string]string, prefix, group string, p plugins.Plugin) {
+	sub := map[string]string{}
+	for k, v := range props {
+		if rest, ok := strings.CutPrefix(k, prefix); ok && rest != "type" && rest != "predicate" && rest != "negate" {
+			sub[rest] = v
+		}
+	}
+	res := p.ConfigDef().Validate(p.Class, sub)
+	res.Groups = []string{group}
+	for i := range res.Configs {
+		g := group
+		res.Configs[i].Definition.Group = &g
+		// Messages name the key as the user wrote it, with its prefix.
+		name := res.Configs[i].Value.Name
+		for j, msg := range res.Configs[i].Value.Errors {
+			msg = strings.ReplaceAll(msg, "configuration "+name, "configuration "+prefix+name)
+			res.Configs[i].Value.Errors[j] = strings.ReplaceAll(msg, `"`+name+`"`, `"`+prefix+name+`"`)
+		}
+	}
+	infos.AddPrefixed(prefix, res)
 }
 
 // connectorValidate runs the connector's own Validate with references

@@ -45,6 +45,9 @@ func readBody(c echo.Context) ([]byte, error) {
 		}
 		return nil, &bodyError{msg: "Cannot read the request body: " + err.Error()}
 	}
+	if err := checkDepth(b, DefaultMaxJSONDepth); err != nil {
+		return nil, err
+	}
 	c.Set(bodyKey, b)
 	return b, nil
 }

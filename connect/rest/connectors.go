@@ -99,6 +99,9 @@ func (s *Server) createConnector(c echo.Context) error {
 	if req.Name != nil {
 		name = strings.TrimSpace(*req.Name)
 	}
+	if err := ValidateConnectorName(name); err != nil {
+		return err
+	}
 	props, nulls, err := decodeConfigMap(req.Config)
 	if err != nil {
 		return err
@@ -186,6 +189,9 @@ func (s *Server) getConfig(c echo.Context) error {
 func (s *Server) putConfig(c echo.Context) error {
 	name, err := param(c, "name")
 	if err != nil {
+		return err
+	}
+	if err := ValidateConnectorName(name); err != nil {
 		return err
 	}
 	props, nulls, err := readConfigMap(c)

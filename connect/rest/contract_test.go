@@ -159,7 +159,9 @@ func TestContract(t *testing.T) {
 	const secret = "hunter2-Секрет"
 	srcCfg := map[string]any{"connector.class": "ToySource", "tasks.max": 2, "secret.password": secret, "toy.flag": true}
 	sinkCfg := map[string]any{"connector.class": "ToySink", "tasks.max": "1", "topics": "toy-in"}
-	weird := "ta/b&c=d x%y+z!ሴ#$&'(æ)*+,:;=?ñ@[]ÿ"
+	// Reserved URL characters and any script round-trip; "/" and "\" do
+	// not (create-slash-name etc.: a deliberate difference from Kafka).
+	weird := "tab&c=d x%y+z!ሴ#$&'(æ)*+,:;=?ñ@[]ÿ Выгрузка-Заказов"
 
 	run(t, s, []step{
 		{name: "root", method: "GET", path: "/", status: 200},
@@ -294,6 +296,16 @@ func TestContract(t *testing.T) {
 			header: map[string]string{"Location": s.URL + connecttest.Path(weird, "")}},
 		{name: "get-weird-name", method: "GET", path: connecttest.Path(weird, "/config"), status: 200},
 		{method: "DELETE", path: connecttest.Path(weird, ""), status: 204},
+		{name: "create-slash-name", method: "POST", path: "/connectors", status: 400,
+			body: map[string]any{"name": "a/b", "config": map[string]any{"connector.class": "ToySink", "topics": "toy-in"}}},
+		{name: "put-backslash-name", method: "PUT", path: connecttest.Path(`a\b`, "/config"), status: 400,
+			body: map[string]any{"connector.class": "ToySink", "topics": "toy-in"}},
+		{name: "create-long-name", method: "POST", path: "/connectors", status: 400,
+			body: map[string]any{"name": strings.Repeat("Я", 125), "config": map[string]any{"connector.class": "ToySink", "topics": "toy-in"}}},
+		{name: "create-bidi-name", method: "POST", path: "/connectors", status: 400,
+			body: map[string]any{"name": "abc\u202edcba", "config": map[string]any{"connector.class": "ToySink", "topics": "toy-in"}}},
+		{name: "create-deep-json", method: "POST", path: "/connectors", status: 500,
+			body: `{"name":"deep","config":{"a":` + strings.Repeat("[", 40) + strings.Repeat("]", 40) + `}}`},
 		{method: "DELETE", path: "/connectors/src", status: 204},
 		{name: "delete-unknown", method: "DELETE", path: "/connectors/src", status: 404},
 		{name: "status-unknown", method: "GET", path: "/connectors/src/status", status: 404},

@@ -19,6 +19,15 @@
 // in the JSON error shape; panics become 500 JSON answers; bodies are
 // size-limited; http.Server timeouts are set.
 //
+// Security: authz.go authenticates every request through
+// Options.Auth (package auth: basic, bearer, mTLS; nil = off, the
+// in-process default — the worker binary defaults to basic) and checks the
+// endpoint's role (readonly for GET, admin for writes, restarts, offsets
+// changes and /admin/loggers; /health open by default), answering 401/403
+// in the error shape. names.go rejects connector names with path
+// separators, control characters or more than 249 bytes; depth.go refuses
+// JSON nested deeper than 32 before decoding.
+//
 // The package knows the herder only through the herder.Herder interface
 // and never touches the runtime or storage directly.
 package rest

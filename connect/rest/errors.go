@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/onecconnect/onecconnect/connect/herder"
+	"github.com/onecconnect/onecconnect/connect/rest/auth"
 )
 
 // ErrorBody is Kafka Connect's error response: error_code equals the HTTP
@@ -39,6 +40,10 @@ func statusOf(err error) (int, string) {
 			return code, "Request body is too large"
 		}
 		return code, fmt.Sprintf("HTTP %d %s", code, http.StatusText(code))
+	}
+	var ae *auth.Error
+	if errors.As(err, &ae) {
+		return ae.Status, ae.Message
 	}
 	var be *bodyError
 	if errors.As(err, &be) {
@@ -83,6 +88,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 		return
 	}
 	code, msg := statusOf(err)
+	var ae *auth.Error
+	if errors.As(err, &ae) && ae.Challenge != "" {
+		c.Response().Header().Set(echo.HeaderWWWAuthenticate, ae.Challenge)
+	}
 	if code >= 500 {
 		s.log.Error("REST request failed", "method", c.Request().Method, "path", c.Request().URL.EscapedPath(), "status", code, "err", msg)
 	} else {

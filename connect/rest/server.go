@@ -14,6 +14,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/onecconnect/onecconnect/connect/herder"
+	"github.com/onecconnect/onecconnect/connect/rest/auth"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
@@ -24,6 +25,15 @@ const (
 	DefaultRequestTimeout = 90 * time.Second
 	// DefaultBodyLimit bounds request bodies.
 	DefaultBodyLimit = 8 << 20
+)
+
+// Timeouts of every http.Server the REST server runs.
+const (
+	ReadHeaderTimeout = 10 * time.Second
+	ReadTimeout       = 60 * time.Second
+	IdleTimeout       = 120 * time.Second
+	// MaxHeaderBytes bounds request headers.
+	MaxHeaderBytes = 1 << 20
 )
 
 // Options configure a Server.
@@ -50,6 +60,18 @@ type Options struct {
 	// Forwarder sends requests to the worker a *herder.NotLeaderError names
 	// (a default HTTP client when nil).
 	Forwarder *http.Client
+	// Auth authenticates requests; nil turns authentication off. That is
+	// the default for servers built in-process (tests, embedding); the
+	// worker binary defaults to rest.auth=basic and needs rest.auth=none
+	// to run without. Roles per endpoint: see Server.access in authz.go.
+	Auth auth.Authenticator
+	// HealthAuth requires authentication on GET /health too
+	// (rest.auth.health.open=false); by default it stays open for
+	// liveness probes.
+	HealthAuth bool
+	// MetricsOpen serves GET /metrics without authentication
+	// (rest.auth.metrics.open=true).
+	MetricsOpen bool
 }
 
 // Server is the Kafka Connect REST API. Build it with New, then Serve one
@@ -64,6 +86,9 @@ type Server struct {
 	allowOrigin    string
 	allowMethods   string
 	client         *http.Client
+	auth           auth.Authenticator
+	healthAuth     bool
+	metricsOpen    bool
 
 	main  *echo.Echo
 	admin *echo.Echo
@@ -81,6 +106,7 @@ func New(opts Options) (*Server, error) {
 		h: opts.Herder, log: opts.Logger, levels: opts.Levels, metrics: opts.Metrics,
 		requestTimeout: opts.RequestTimeout, bodyLimit: opts.BodyLimit,
 		allowOrigin: opts.AllowOrigin, allowMethods: opts.AllowMethods, client: opts.Forwarder,
+		auth: opts.Auth, healthAuth: opts.HealthAuth, metricsOpen: opts.MetricsOpen,
 	}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -113,7 +139,7 @@ func (s *Server) newEcho() *echo.Echo {
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
 	e.Pre(normalizePath)
-	e.Use(s.recoverPanics, s.limitBody, s.cors)
+	e.Use(s.recoverPanics, s.limitBody, s.cors, s.authenticate)
 	return e
 }
 
@@ -129,6 +155,7 @@ func (s *Server) routes(e *echo.Echo) {
 	s.offsetRoutes(e)
 	s.topicRoutes(e)
 	s.pluginRoutes(e)
+	s.internalRoutes(e)
 }
 
 // adminRoutes registers /admin/loggers.
@@ -146,7 +173,9 @@ func (s *Server) Handler() http.Handler { return s.main }
 func (s *Server) AdminHandler() http.Handler { return s.admin }
 
 // Serve serves the main API (admin false) or the admin endpoints (admin
-// true) on l until Shutdown; it returns nil after Shutdown.
+// true) on l until Shutdown; it returns nil after Shutdown. l may be a TLS
+// listener (tls.NewListener); r.TLS then carries the client certificate
+// that auth.MTLS checks.
 func (s *Server) Serve(l net.Listener, admin bool) error {
 	var handler http.Handler = s.main
 	if admin {
@@ -154,11 +183,11 @@ func (s *Server) Serve(l net.Listener, admin bool) error {
 	}
 	srv := &http.Server{
 		Handler:           handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
+		ReadHeaderTimeout: ReadHeaderTimeout,
+		ReadTimeout:       ReadTimeout,
 		WriteTimeout:      s.requestTimeout + 15*time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    1 << 20,
+		IdleTimeout:       IdleTimeout,
+		MaxHeaderBytes:    MaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
 	s.mu.Lock()
