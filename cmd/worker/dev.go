@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -39,6 +41,8 @@ func devCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	listeners := fs.String("listeners", devListeners, "REST listener URL(s) of the worker, comma-separated")
 	group := fs.String("group-id", devGroup, "group.id of the worker (and prefix of its internal topics)")
 	logLevel := fs.String("log-level", "INFO", "root log level")
+	usersFile := fs.String("users-file", defaultDevUsersFile(), "basic-auth users file of the REST API; created with a generated admin password (printed once) when missing")
+	restAuth := fs.String("rest-auth", "basic", "REST authentication: basic, or none (no authentication; only for throwaway local use)")
 	if err := fs.Parse(args); err != nil {
 		return usagef("%v (usage: worker dev [--broker-listen HOST:PORT] [--listeners URL] [--group-id ID] [--log-level LEVEL])", err)
 	}
@@ -85,8 +89,19 @@ func devCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		"scheduled.rebalance.max.delay.ms":  "0",
 		"listeners":                         *listeners,
 		keyLogLevel:                         *logLevel,
+		keyRESTAuth:                         *restAuth,
 	}
-	return runDistributedWorker(ctx, "(worker dev)", props, stderr, func(url string) {
+	return runDistributedWorker(ctx, "(worker dev)", props, stderr, *usersFile, func(url string) {
 		fmt.Fprintf(stdout, devBanner, bootstrap, url, bootstrap, *group, *group)
 	})
+}
+
+// defaultDevUsersFile keeps the dev worker's REST credentials across runs:
+// the user's configuration directory, else the working directory.
+func defaultDevUsersFile() string {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return filepath.Join(".onec-connect", "dev-users")
+	}
+	return filepath.Join(dir, "onec-connect", "dev-users")
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"strings"
 	"time"
@@ -53,7 +52,7 @@ func distributedCmd(ctx context.Context, args []string, stderr io.Writer) error 
 	if err != nil {
 		return usagef("worker config %s: %v", args[0], err)
 	}
-	return runDistributedWorker(ctx, args[0], props, stderr, nil)
+	return runDistributedWorker(ctx, args[0], props, stderr, "", nil)
 }
 
 // distributedSetup is a distributed worker's checked configuration.
@@ -96,7 +95,7 @@ func parseDistributed(ctx context.Context, source string, props map[string]strin
 	if v := wc.Values.String("exactly.once.source.support"); v != "disabled" {
 		return nil, usagef("worker config %s: exactly.once.source.support: %q is not supported yet (use disabled)", source, v)
 	}
-	if setup.listeners, err = parseListeners("listeners", wc.Values.List("listeners")); err != nil {
+	if setup.listeners, err = parseRESTListeners("listeners", wc.Values.List("listeners")); err != nil {
 		return nil, usagef("worker config %s: %v", source, err)
 	}
 	if len(setup.listeners) == 0 {
@@ -107,7 +106,7 @@ func parseDistributed(ctx context.Context, source string, props map[string]strin
 	}
 	if _, ok := wc.Props["admin.listeners"]; ok {
 		setup.adminSet = true
-		if setup.admin, err = parseListeners("admin.listeners", wc.Values.List("admin.listeners")); err != nil {
+		if setup.admin, err = parseRESTListeners("admin.listeners", wc.Values.List("admin.listeners")); err != nil {
 			return nil, usagef("worker config %s: %v", source, err)
 		}
 	}
@@ -126,9 +125,12 @@ func copyProps(m map[string]string) map[string]string {
 }
 
 // runDistributedWorker runs a distributed worker until ctx ends
-// (SIGINT/SIGTERM), then leaves the group gracefully. ready, when not nil,
-// is called with the worker's REST URL once it serves.
-func runDistributedWorker(ctx context.Context, source string, props map[string]string, stderr io.Writer, ready func(url string)) error {
+// (SIGINT/SIGTERM), then leaves the group gracefully. usersFile, when not
+// empty, is the basic-auth users file generated (with printed credentials)
+// when rest.auth is basic and no users are configured; distributed workers
+// pass none, since every worker of a cluster must share one users file.
+// ready, when not nil, is called with the worker's REST URL once it serves.
+func runDistributedWorker(ctx context.Context, source string, props map[string]string, stderr io.Writer, usersFile string, ready func(url string)) error {
 	setup, err := parseDistributed(ctx, source, props)
 	if err != nil {
 		return err
@@ -139,27 +141,14 @@ func runDistributedWorker(ctx context.Context, source string, props map[string]s
 		return usagef("%v", err)
 	}
 
-	var main, admin []net.Listener
-	defer func() {
-		for _, l := range append(main, admin...) {
-			l.Close()
-		}
-	}()
-	for _, l := range setup.listeners {
-		nl, err := net.Listen("tcp", l.addr)
-		if err != nil {
-			return fmt.Errorf("listeners: listen on %s: %w", l.addr, err)
-		}
-		main = append(main, nl)
+	endpoints, err := openREST(wc, setup.listeners, setup.admin, restSecurityOptions{
+		DefaultUsersFile: usersFile, Console: stderr, Logger: logger.With(rest.LoggerKey, "onecconnect.rest"),
+	})
+	if err != nil {
+		return err
 	}
-	for _, l := range setup.admin {
-		nl, err := net.Listen("tcp", l.addr)
-		if err != nil {
-			return fmt.Errorf("admin.listeners: listen on %s: %w", l.addr, err)
-		}
-		admin = append(admin, nl)
-	}
-	workerID := advertised(wc.Values.String("rest.advertised.host.name"), wc.Values.Int("rest.advertised.port"), main[0].Addr())
+	defer endpoints.close()
+	workerID := advertised(wc.Values.String("rest.advertised.host.name"), wc.Values.Int("rest.advertised.port"), endpoints.firstAddr())
 	url := herder.AdvertisedURL(wc, setup.listeners[0].scheme, workerID)
 
 	stores, err := herder.NewDistributedStores(wc, logger.With(rest.LoggerKey, "onecconnect.storage"))
@@ -193,26 +182,19 @@ func runDistributedWorker(ctx context.Context, source string, props map[string]s
 	if err != nil {
 		return fmt.Errorf("create herder: %w", err)
 	}
-	srv, err := rest.New(rest.Options{
+	ropts := rest.Options{
 		Herder: h, Logger: logger.With(rest.LoggerKey, "onecconnect.rest"), Levels: levels, Metrics: reg,
 		AdminOnMain: !setup.adminSet, AllowOrigin: wc.Values.String("access.control.allow.origin"),
 		AllowMethods: wc.Values.String("access.control.allow.methods"),
-	})
+	}
+	endpoints.apply(&ropts)
+	srv, err := rest.New(ropts)
 	if err != nil {
 		return fmt.Errorf("create REST server: %w", err)
 	}
 	// Serve first: other workers may forward to this one as soon as it
 	// joins the group.
-	served := make(chan error, len(main)+len(admin))
-	for _, l := range main {
-		logger.Info("REST server listening", "url", "http://"+l.Addr().String(), "advertised_url", url)
-		go func() { served <- srv.Serve(l, false) }()
-	}
-	for _, l := range admin {
-		logger.Info("REST admin server listening", "listen", l.Addr().String())
-		go func() { served <- srv.Serve(l, true) }()
-	}
-	main, admin = nil, nil // owned by the servers now
+	served := endpoints.serve(srv, logger, "advertised_url", url)
 	shutdownREST := func() {
 		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()

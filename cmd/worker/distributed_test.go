@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/onecconnect/onecconnect/connect/rest/auth"
 )
 
 // A bad distributed or dev configuration is one stderr line naming the key
@@ -74,10 +76,20 @@ func TestDevAndDistributedBinaries(t *testing.T) {
 		t.Skip("builds and runs the binary")
 	}
 	bin := buildWorker(t)
-	dev := startWorker(t, bin, "dev", "--broker-listen", "127.0.0.1:0", "--listeners", "http://127.0.0.1:0", "--group-id", "devtest")
-	var devURL string
+	// Both workers share one users file, as every worker of a cluster must:
+	// requests forwarded to the leader carry the caller's credentials.
+	users := filepath.Join(t.TempDir(), "users")
+	password, created, err := auth.EnsureUsersFile(users)
+	if err != nil || !created {
+		t.Fatalf("users file: %v %v", created, err)
+	}
+	dev := startWorker(t, bin, "dev", "--broker-listen", "127.0.0.1:0", "--listeners", "http://127.0.0.1:0", "--group-id", "devtest",
+		"--users-file", users)
+	var devURL, devAddr string
 	select {
 	case devURL = <-dev.url:
+		devAddr = strings.TrimPrefix(devURL, "http://")
+		devURL = withCredentials(t, devURL, auth.GeneratedUser, password)
 	case <-time.After(30 * time.Second):
 		t.Fatal("dev worker did not listen")
 	}
@@ -88,11 +100,13 @@ func TestDevAndDistributedBinaries(t *testing.T) {
 		"status.storage.topic=devtest-status\nconfig.storage.replication.factor=1\noffset.storage.replication.factor=1\n" +
 		"status.storage.replication.factor=1\noffset.storage.partitions=5\nstatus.storage.partitions=3\n" +
 		"key.converter=StringConverter\nvalue.converter=StringConverter\nlisteners=http://127.0.0.1:0\n" +
+		"rest.auth.basic.users.file=" + users + "\n" +
 		"scheduled.rebalance.max.delay.ms=0\n"
 	joined := startWorker(t, bin, "distributed", writeFile(t, t.TempDir(), "w.properties", props))
 	var joinedURL string
 	select {
 	case joinedURL = <-joined.url:
+		joinedURL = withCredentials(t, joinedURL, auth.GeneratedUser, password)
 	case <-time.After(30 * time.Second):
 		t.Fatal("distributed worker did not listen")
 	}
@@ -126,7 +140,7 @@ func TestDevAndDistributedBinaries(t *testing.T) {
 	if !strings.Contains(joined.stderr.String(), "left the group") {
 		t.Errorf("joined worker did not leave the group gracefully")
 	}
-	waitRunningOn(t, devURL, "files", strings.TrimPrefix(devURL, "http://"), 30*time.Second)
+	waitRunningOn(t, devURL, "files", devAddr, 30*time.Second)
 	if err := dev.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}

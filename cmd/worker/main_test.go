@@ -8,6 +8,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -262,6 +263,18 @@ func (p *process) wait(t *testing.T, timeout time.Duration) int {
 	}
 }
 
+// withCredentials puts basic-auth credentials into a URL; net/http sends
+// them as the Authorization header.
+func withCredentials(t *testing.T, base, user, password string) string {
+	t.Helper()
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.User = url.UserPassword(user, password)
+	return u.String()
+}
+
 func getJSON(t *testing.T, url string, out any) int {
 	t.Helper()
 	resp, err := http.Get(url)
@@ -308,6 +321,15 @@ func TestStandaloneBinary(t *testing.T) {
 	case <-time.After(60 * time.Second):
 		t.Fatal("worker did not report its REST listener within 60 s")
 	}
+	// The first start generated admin credentials and printed them once.
+	if code := getJSON(t, base+"/connectors", nil); code != 401 {
+		t.Fatalf("GET /connectors without credentials: %d, want 401", code)
+	}
+	m := regexp.MustCompile(`password: (\S+)`).FindStringSubmatch(p.stderr.String())
+	if m == nil {
+		t.Fatalf("no generated credentials printed:\n%s", p.stderr.String())
+	}
+	base = withCredentials(t, base, "admin", m[1])
 	var info struct {
 		Version string `json:"version"`
 	}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"strings"
 	"time"
@@ -86,7 +85,7 @@ func parseStandalone(ctx context.Context, args []string) (*workerSetup, error) {
 	if strings.TrimSpace(wc.OffsetStorageFile) == "" {
 		return nil, usagef("worker config %s: %s: missing (standalone mode stores source offsets in this file)", args[0], runtime.KeyOffsetStorageFile)
 	}
-	if setup.listeners, err = parseListeners("listeners", wc.Values.List("listeners")); err != nil {
+	if setup.listeners, err = parseRESTListeners("listeners", wc.Values.List("listeners")); err != nil {
 		return nil, usagef("worker config %s: %v", args[0], err)
 	}
 	if len(setup.listeners) == 0 {
@@ -94,7 +93,7 @@ func parseStandalone(ctx context.Context, args []string) (*workerSetup, error) {
 	}
 	if _, ok := wc.Props["admin.listeners"]; ok {
 		setup.adminSet = true
-		if setup.admin, err = parseListeners("admin.listeners", wc.Values.List("admin.listeners")); err != nil {
+		if setup.admin, err = parseRESTListeners("admin.listeners", wc.Values.List("admin.listeners")); err != nil {
 			return nil, usagef("worker config %s: %v", args[0], err)
 		}
 	}
@@ -134,27 +133,14 @@ func standalone(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	defer offsets.Close()
 
-	var main, admin []net.Listener
-	defer func() {
-		for _, l := range append(main, admin...) {
-			l.Close()
-		}
-	}()
-	for _, l := range setup.listeners {
-		nl, err := net.Listen("tcp", l.addr)
-		if err != nil {
-			return fmt.Errorf("listeners: listen on %s: %w", l.addr, err)
-		}
-		main = append(main, nl)
+	endpoints, err := openREST(wc, setup.listeners, setup.admin, restSecurityOptions{
+		DefaultUsersFile: defaultUsersFile(wc.OffsetStorageFile), Console: stderr, Logger: logger.With(rest.LoggerKey, "onecconnect.rest"),
+	})
+	if err != nil {
+		return err
 	}
-	for _, l := range setup.admin {
-		nl, err := net.Listen("tcp", l.addr)
-		if err != nil {
-			return fmt.Errorf("admin.listeners: listen on %s: %w", l.addr, err)
-		}
-		admin = append(admin, nl)
-	}
-	workerID := advertised(wc.Values.String("rest.advertised.host.name"), wc.Values.Int("rest.advertised.port"), main[0].Addr())
+	defer endpoints.close()
+	workerID := advertised(wc.Values.String("rest.advertised.host.name"), wc.Values.Int("rest.advertised.port"), endpoints.firstAddr())
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -189,25 +175,18 @@ func standalone(ctx context.Context, args []string, stderr io.Writer) error {
 		}
 	}
 
-	srv, err := rest.New(rest.Options{
+	ropts := rest.Options{
 		Herder: h, Logger: logger.With(rest.LoggerKey, "onecconnect.rest"), Levels: levels, Metrics: reg,
 		AdminOnMain: !setup.adminSet, AllowOrigin: wc.Values.String("access.control.allow.origin"),
 		AllowMethods: wc.Values.String("access.control.allow.methods"),
-	})
+	}
+	endpoints.apply(&ropts)
+	srv, err := rest.New(ropts)
 	if err != nil {
 		stopHerder()
 		return fmt.Errorf("create REST server: %w", err)
 	}
-	served := make(chan error, len(main)+len(admin))
-	for _, l := range main {
-		logger.Info("REST server listening", "url", "http://"+l.Addr().String(), "worker", workerID)
-		go func() { served <- srv.Serve(l, false) }()
-	}
-	for _, l := range admin {
-		logger.Info("REST admin server listening", "url", "http://"+l.Addr().String())
-		go func() { served <- srv.Serve(l, true) }()
-	}
-	main, admin = nil, nil // owned by the servers now
+	served := endpoints.serve(srv, logger, "worker", workerID)
 
 	var runErr error
 	for _, cf := range setup.connectors {
