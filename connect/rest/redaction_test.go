@@ -90,10 +90,6 @@ func TestSecretsNeverLeak(t *testing.T) { redactionTest(t, false) }
 // and its log lines, as it already does for errors.log and DLQ headers
 // (connect/runtime/errlog.go's redactor).
 func TestSecretsNeverLeakFromErrors(t *testing.T) {
-	if os.Getenv("ONEC_REDACTION_STRICT") == "" {
-		t.Skip("pending: the runtime does not yet redact task failure traces and their log lines " +
-			"(apply connect/runtime's redactor in the task status/log path); set ONEC_REDACTION_STRICT=1 to run")
-	}
 	redactionTest(t, true)
 }
 

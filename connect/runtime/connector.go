@@ -34,6 +34,7 @@ type workerConnector struct {
 	hooks  ConnectorHooks
 	status ConnectorStatusListener
 	log    *slog.Logger
+	redact *redactor // secrets of the configs, for failure texts
 
 	plugin    plugins.Plugin
 	values    *config.Values
@@ -124,7 +125,7 @@ func (c *workerConnector) transition(target TargetState) error {
 		if err := c.callStart(); err != nil {
 			err = fmt.Errorf("connector %s failed to start: %w", c.name, err)
 			c.setState(connFailed)
-			c.log.Error("connector failed to start", "err", err)
+			c.log.Error("connector failed to start", "err", c.redact.apply(err.Error()))
 			c.status.OnFailure(c.name, err, Trace(err))
 			return err
 		}
@@ -299,7 +300,7 @@ func (x *connectorContext) RaiseError(err error) {
 		err = errors.New("connector raised a nil error")
 	}
 	x.c.setState(connFailed)
-	x.c.log.Error("connector raised an error", "err", err)
+	x.c.log.Error("connector raised an error", "err", x.c.redact.apply(err.Error()))
 	x.c.status.OnFailure(x.c.name, err, Trace(err))
 	if f := x.c.hooks.RaiseError; f != nil {
 		f(x.c.name, err)

@@ -20,6 +20,7 @@ type workerTask struct {
 	w       *Worker
 	id      connect.TaskID
 	status  TaskStatusListener
+	redact  *redactor // secrets of the configs, for failure texts
 	log     *slog.Logger
 	metrics *taskMetrics
 
@@ -113,7 +114,7 @@ func (t *workerTask) fail(err error) {
 	if t.failed.Swap(true) {
 		return
 	}
-	t.log.Error("task failed", "err", err)
+	t.log.Error("task failed", "err", t.redact.apply(err.Error()))
 	t.status.OnFailure(t.id, err, Trace(err))
 }
 

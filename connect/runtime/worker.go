@@ -163,13 +163,15 @@ func (w *Worker) StartConnector(ctx context.Context, name string, props map[stri
 	if status == nil {
 		status = NopConnectorListener{}
 	}
-	status = &connectorStatusMetrics{ConnectorStatusListener: status, m: w.metrics}
+	redact := w.configRedactor(props)
+	status = redactingConnectorListener{ConnectorStatusListener: &connectorStatusMetrics{ConnectorStatusListener: status, m: w.metrics}, r: redact}
 	w.mu.Lock()
 	if _, ok := w.connectors[name]; ok {
 		w.mu.Unlock()
 		return fmt.Errorf("start connector %s: %w", name, ErrAlreadyRunning)
 	}
 	wc := newWorkerConnector(w, name, props, hooks, status)
+	wc.redact = redact
 	w.connectors[name] = wc
 	w.mu.Unlock()
 
@@ -246,13 +248,15 @@ func (w *Worker) StartTask(ctx context.Context, id connect.TaskID, connProps, ta
 	if status == nil {
 		status = NopTaskListener{}
 	}
-	status = &taskStatusMetrics{TaskStatusListener: status, m: w.metrics}
+	redact := w.configRedactor(connProps, taskProps)
+	status = redactingTaskListener{TaskStatusListener: &taskStatusMetrics{TaskStatusListener: status, m: w.metrics}, r: redact}
 	w.mu.Lock()
 	if _, ok := w.tasks[id]; ok {
 		w.mu.Unlock()
 		return fmt.Errorf("start task %s: %w", id, ErrAlreadyRunning)
 	}
 	t := newWorkerTask(w, id, status)
+	t.redact = redact
 	w.tasks[id] = t
 	w.mu.Unlock()
 	if err := t.build(ctx, connProps, taskProps); err != nil {
