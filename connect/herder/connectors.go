@@ -48,6 +48,9 @@ func (h *Standalone) PutConnectorConfig(ctx context.Context, name string, cfg ma
 	if initial != "" && !initial.Valid() {
 		return false, ConnectorInfo{}, BadRequest("Invalid initial state %s", initial)
 	}
+	if err := ValidateConnectorName(name); err != nil {
+		return false, ConnectorInfo{}, err
+	}
 	props := maps.Clone(cfg)
 	if props == nil {
 		props = map[string]string{}

@@ -162,6 +162,9 @@ func (h *Distributed) PutConnectorConfig(ctx context.Context, name string, cfg m
 	if initial != "" && !initial.Valid() {
 		return false, ConnectorInfo{}, BadRequest("Invalid initial state %s", initial)
 	}
+	if err := ValidateConnectorName(name); err != nil {
+		return false, ConnectorInfo{}, err
+	}
 	props := maps.Clone(cfg)
 	if props == nil {
 		props = map[string]string{}
