@@ -4,7 +4,9 @@ import (
 	"github.com/onecconnect/onecconnect/connect/plugins"
 
 	// 1C connectors register themselves at init.
+	_ "github.com/onecconnect/onecconnect/connectors/onec/changessource"
 	_ "github.com/onecconnect/onecconnect/connectors/onec/httpsink"
+	_ "github.com/onecconnect/onecconnect/connectors/onec/tablesource"
 )
 
 // builtinPlugins returns the registry of every plugin compiled into the

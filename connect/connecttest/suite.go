@@ -259,7 +259,7 @@ func (r *runner) lifecycle(t *testing.T) {
 	k := testkit.Kafka(t)
 	env := r.env(t, k)
 	s := r.stack(t, k, filepath.Join(env.Dir, "offsets.json"))
-	name := "acc/тест 1"
+	name := "acc-тест 1"
 	cfg := r.config(env, name)
 	var info herder.ConnectorInfo
 	resp := s.Client.Expect(t, "POST", "/connectors", map[string]any{"name": name, "config": cfg}, 201, &info)

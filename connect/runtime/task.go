@@ -8,9 +8,11 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/IBM/sarama"
 	"github.com/onecconnect/onecconnect/config"
 	"github.com/onecconnect/onecconnect/connect"
 	"github.com/onecconnect/onecconnect/connect/plugins"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // workerTask is what source and sink tasks share: identity, configuration,
@@ -237,3 +239,20 @@ type taskContextBase struct{ t *workerTask }
 
 func (c taskContextBase) TaskID() connect.TaskID { return c.t.id }
 func (c taskContextBase) Logger() *slog.Logger   { return c.t.log }
+
+// KafkaProducerConfig gives a connector that produces records of its own
+// (e.g. an HTTP sink's reply topic) the worker's producer settings with the
+// connector's producer.override.* keys: brokers, security, client tuning.
+// The returned configuration is the caller's to modify.
+func (c taskContextBase) KafkaProducerConfig(clientID string) ([]string, *sarama.Config, error) {
+	cc, err := NewClientConfig(c.t.w.cfg, ProducerClient, c.t.connProps, clientID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cc.Brokers, cc.Sarama, nil
+}
+
+// MetricsRegisterer is the worker's Prometheus registry, on which a
+// connector may register metrics of its own (labelled with its connector
+// and task; unregistered by the connector when its task stops).
+func (c taskContextBase) MetricsRegisterer() prometheus.Registerer { return c.t.w.metrics.Registry }

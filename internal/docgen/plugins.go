@@ -4,5 +4,7 @@ package docgen
 // reference covers what the worker binary ships, so import them all here.
 import (
 	_ "github.com/onecconnect/onecconnect/connect/transforms"
+	_ "github.com/onecconnect/onecconnect/connectors/onec/changessource"
 	_ "github.com/onecconnect/onecconnect/connectors/onec/httpsink"
+	_ "github.com/onecconnect/onecconnect/connectors/onec/tablesource"
 )

@@ -1,0 +1,216 @@
+package tablesource
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"runtime/pprof"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/IBM/sarama"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/onecconnect/onecconnect/connect/connecttest"
+	"github.com/onecconnect/onecconnect/connect/plugins"
+	"github.com/onecconnect/onecconnect/connectors/onec/onectest"
+	"github.com/onecconnect/onecconnect/connectors/onec/tablesource"
+	"github.com/onecconnect/onecconnect/converters/avro/registrytest"
+	"github.com/onecconnect/onecconnect/internal/testkit"
+)
+
+func TestMain(m *testing.M) { testkit.Main(m) }
+
+const catalog = "Справочник.Номенклатура"
+
+func rowsWanted() int64 {
+	if s := os.Getenv("BENCH_ROWS"); s != "" {
+		if n, err := strconv.ParseInt(s, 10, 64); err == nil && n > 0 {
+			return n
+		}
+	}
+	return 200_000
+}
+
+// copyRate reads the catalog's columns with COPY … TO STDOUT (binary).
+func copyRate(t *testing.T, ctx context.Context, dsn, table string, n int64) float64 {
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	start := time.Now()
+	tag, err := conn.PgConn().CopyTo(ctx, io.Discard, fmt.Sprintf(
+		"COPY (SELECT _idrref, _version, _marked, _predefinedid, _code::text, _description::text, _fld21, _fld22, _fld23rref, _fld24, _fld25, _fld26 FROM %s ORDER BY _idrref) TO STDOUT (FORMAT binary)", table))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tag.RowsAffected() != n {
+		t.Fatalf("COPY read %d rows, want %d", tag.RowsAffected(), n)
+	}
+	return float64(n) / time.Since(start).Seconds()
+}
+
+// produceRate sends n pre-encoded values of size bytes with the worker's
+// producer profile (acks=all, idempotent) and waits for every ack.
+func produceRate(t *testing.T, k *testkit.KafkaCluster, topic string, n int64, keySize, size int) float64 {
+	cfg := testkit.SaramaConfig()
+	cfg.Producer.Idempotent = true
+	cfg.Net.MaxOpenRequests = 1
+	cfg.Producer.Return.Successes = true
+	cfg.Producer.Return.Errors = true
+	cfg.Producer.Flush.Bytes = 1 << 20
+	cfg.Producer.Flush.Frequency = 5 * time.Millisecond
+	p, err := sarama.NewAsyncProducer(k.Bootstrap, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	val := make([]byte, size)
+	for i := range val {
+		val[i] = 'a' + byte(i%26)
+	}
+	start := time.Now()
+	done := make(chan int64)
+	go func() {
+		var acked int64
+		for acked < n {
+			select {
+			case <-p.Successes():
+				acked++
+			case err := <-p.Errors():
+				t.Errorf("produce: %v", err)
+				acked++
+			}
+		}
+		done <- acked
+	}()
+	for i := int64(0); i < n; i++ {
+		key := []byte(fmt.Sprintf("%0*d", keySize, i))
+		p.Input() <- &sarama.ProducerMessage{Topic: topic, Key: sarama.ByteEncoder(key), Value: sarama.ByteEncoder(val)}
+	}
+	<-done
+	return float64(n) / time.Since(start).Seconds()
+}
+
+// endOffsets sums the end offsets of a topic's partitions.
+func endOffsets(t *testing.T, c sarama.Client, topic string) int64 {
+	parts, err := c.Partitions(topic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum int64
+	for _, p := range parts {
+		o, err := c.GetOffset(topic, p, sarama.OffsetNewest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum += o
+	}
+	return sum
+}
+
+// connectorRate snapshots the table through the worker with the given
+// converter settings and returns records/s and the average value size.
+func connectorRate(t *testing.T, k *testkit.KafkaCluster, dsn, name string, n int64, conv map[string]string, profile string) (float64, int) {
+	topic := "bench." + name
+	k.CreateTopic(t, topic, 4, nil)
+	reg := plugins.New()
+	plugins.RegisterBuiltins(reg)
+	reg.Register(tablesource.Plugin())
+	props := map[string]string{"offset.flush.interval.ms": "1000"}
+	for k, v := range conv {
+		props[k] = v
+	}
+	s := connecttest.StartStack(t, connecttest.StackOptions{Kafka: k, Plugins: reg, WorkerProps: props})
+	defer s.Stop(t)
+	u, _ := url.Parse(dsn)
+	pw, _ := u.User.Password()
+	user := u.User.Username()
+	u.User = nil
+	cfg := map[string]string{"connector.class": tablesource.Class, "tasks.max": "1", "objects": catalog, "topic": topic,
+		"batch.size": "5000", "database.url": u.String(), "database.user": user, "database.password": pw}
+	c := k.Client(t)
+	var f *os.File
+	if profile != "" {
+		var err error
+		if f, err = os.Create(profile); err != nil {
+			t.Fatal(err)
+		}
+		pprof.StartCPUProfile(f)
+	}
+	start := time.Now()
+	s.Client.Expect(t, "PUT", connecttest.Path(name, "/config"), cfg, 201, nil)
+	deadline := start.Add(time.Minute + time.Duration(n)*100*time.Microsecond)
+	for endOffsets(t, c, topic) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: %d of %d records after %s; worker logs:\n%s", name, endOffsets(t, c, topic), n, time.Since(start), s.Logs.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	el := time.Since(start)
+	if f != nil {
+		pprof.StopCPUProfile()
+		f.Close()
+	}
+	// Average value size, from a sample.
+	sample := k.ReadAll(t, topic)
+	size := 0
+	for _, m := range sample[:min(len(sample), 1000)] {
+		size += len(m.Value)
+	}
+	s.Client.Expect(t, "DELETE", connecttest.Path(name, ""), nil, 204, nil)
+	return float64(n) / el.Seconds(), size / max(1, min(len(sample), 1000))
+}
+
+// TestThroughput measures the table snapshot against the physical limit.
+func TestThroughput(t *testing.T) {
+	n := rowsWanted()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
+	defer cancel()
+	dsn := testkit.Postgres(t)
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := onectest.Build(ctx, conn, onectest.Trade())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Generate(ctx, conn, catalog, n, onectest.GenOptions{MarkEvery: 10}); err != nil {
+		t.Fatal(err)
+	}
+	ol, err := b.Object(catalog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rowBytes float64
+	if err := conn.QueryRow(ctx, "SELECT avg(pg_column_size(t.*)) FROM "+ol.Table.PG()+" t").Scan(&rowBytes); err != nil {
+		t.Fatal(err)
+	}
+	conn.Close(ctx)
+	k := testkit.Kafka(t)
+	reg := registrytest.New(registrytest.Options{})
+	defer reg.Close()
+
+	jsonConv := map[string]string{"key.converter": "org.apache.kafka.connect.json.JsonConverter", "key.converter.schemas.enable": "false",
+		"value.converter": "org.apache.kafka.connect.json.JsonConverter", "value.converter.schemas.enable": "false"}
+	avroConv := map[string]string{"key.converter": "io.confluent.connect.avro.AvroConverter", "key.converter.schema.registry.url": reg.URL,
+		"value.converter": "io.confluent.connect.avro.AvroConverter", "value.converter.schema.registry.url": reg.URL}
+	jsonRate, jsonSize := connectorRate(t, k, dsn, "json", n, jsonConv, os.Getenv("BENCH_PROFILE"))
+	avroRate, avroSize := connectorRate(t, k, dsn, "avro", n, avroConv, "")
+	copyR := copyRate(t, ctx, dsn, ol.Table.PG(), n)
+	k.CreateTopic(t, "bench.raw", 4, nil)
+	prodR := produceRate(t, k, "bench.raw", n, 60, jsonSize)
+	limit := min(copyR, prodR)
+	t.Logf("rows %d, %.0f bytes a row in PostgreSQL", n, rowBytes)
+	t.Logf("limit: COPY %.0f rows/s, sarama pre-encoded %d B %.0f records/s → limit %.0f records/s", copyR, jsonSize, prodR, limit)
+	t.Logf("OneCTableSource JSON: %.0f records/s (%.0f%% of the limit), value %d B", jsonRate, 100*jsonRate/limit, jsonSize)
+	t.Logf("OneCTableSource Avro: %.0f records/s (%.0f%% of the limit), value %d B", avroRate, 100*avroRate/limit, avroSize)
+	if os.Getenv("BENCH_ENFORCE") == "1" && (jsonRate < 200_000 || jsonRate < limit/2) {
+		t.Errorf("JSON: %.0f records/s, want ≥ 200,000 and ≥ 50%% of the limit (%.0f)", jsonRate, limit)
+	}
+}

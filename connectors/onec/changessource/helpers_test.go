@@ -1,0 +1,133 @@
+package changessource
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/onecconnect/onecconnect/connect"
+	"github.com/onecconnect/onecconnect/connectors/onec/onectest"
+	"github.com/onecconnect/onecconnect/internal/testkit"
+)
+
+// tradeDB builds onectest.Trade in a fresh database.
+func tradeDB(t *testing.T) (context.Context, *pgxpool.Pool, *onectest.Built, string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	t.Cleanup(cancel)
+	dsn := testkit.Postgres(t)
+	pool, err := pgxpool.New(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	b, err := onectest.Build(ctx, pool, onectest.Trade())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ctx, pool, b, dsn
+}
+
+// connProps splits a superuser test URL into the connector's keys.
+func connProps(t *testing.T, dsn string) map[string]string {
+	t.Helper()
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	user := u.User.Username()
+	pw, _ := u.User.Password()
+	u.User = nil
+	return map[string]string{"database.url": u.String(), "database.user": user, "database.password": pw}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// reRegister does what the platform does when an object already
+// registered for the node is written again: _MessageNo back to NULL (or a
+// new registration when none exists).
+func reRegister(t *testing.T, ctx context.Context, db *pgxpool.Pool, b *onectest.Built, fullName string, ref onectest.Reference) {
+	t.Helper()
+	ol, err := b.Object(fullName)
+	must(t, err)
+	node, err := b.NodeRef("ПланОбмена.Kafka", "KAFKA")
+	must(t, err)
+	tag, err := db.Exec(ctx, fmt.Sprintf("UPDATE %s SET _messageno = NULL WHERE _idrref = $1 AND _noderref = $2", ol.ChangeTable.PG()), ref.ID, node)
+	must(t, err)
+	if tag.RowsAffected() == 0 {
+		must(t, b.RegisterChange(ctx, db, "ПланОбмена.Kafka", "KAFKA", fullName, onectest.Row{"Ссылка": ref}))
+	}
+}
+
+// pendingCount counts the registrations of a node in an object's change table.
+func pendingCount(t *testing.T, ctx context.Context, db *pgxpool.Pool, b *onectest.Built, fullName, code string) int {
+	t.Helper()
+	ol, err := b.Object(fullName)
+	must(t, err)
+	node, err := b.NodeRef("ПланОбмена.Kafka", code)
+	must(t, err)
+	var n int
+	must(t, db.QueryRow(ctx, fmt.Sprintf("SELECT count(*) FROM %s WHERE _noderref = $1", ol.ChangeTable.PG()), node).Scan(&n))
+	return n
+}
+
+// fakeTaskContext is a SourceTaskContext over an in-memory offset map.
+type fakeTaskContext struct {
+	mu      sync.Mutex
+	offsets map[string]map[string]any
+}
+
+func (f *fakeTaskContext) TaskID() connect.TaskID {
+	return connect.TaskID{Connector: "changes", Task: 0}
+}
+func (f *fakeTaskContext) Logger() *slog.Logger {
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+}
+func (f *fakeTaskContext) OffsetStorageReader() connect.OffsetStorageReader { return f }
+func (f *fakeTaskContext) Offset(ctx context.Context, p map[string]any) (map[string]any, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.offsets[fmt.Sprint(p)], nil
+}
+func (f *fakeTaskContext) Offsets(ctx context.Context, ps []map[string]any) ([]map[string]any, error) {
+	out := make([]map[string]any, len(ps))
+	for i, p := range ps {
+		out[i], _ = f.Offset(ctx, p)
+	}
+	return out, nil
+}
+
+// commit stores the offsets of acknowledged records, as the worker does.
+func (f *fakeTaskContext) commit(recs []*connect.SourceRecord) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.offsets == nil {
+		f.offsets = map[string]map[string]any{}
+	}
+	for _, r := range recs {
+		off := map[string]any{}
+		for k, v := range r.SourceOffset {
+			if n, ok := v.(int64); ok {
+				off[k] = n
+			} else {
+				off[k] = v
+			}
+		}
+		f.offsets[fmt.Sprint(r.SourcePartition)] = off
+	}
+}
+
+var _ = pgx.ErrNoRows

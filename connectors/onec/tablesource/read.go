@@ -1,0 +1,304 @@
+package tablesource
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/onecconnect/onecconnect/connect"
+	"github.com/onecconnect/onecconnect/connectors/onec/common"
+	"github.com/onecconnect/onecconnect/connectors/onec/dialect"
+	"github.com/onecconnect/onecconnect/schema"
+)
+
+// Offset keys; the source partition is {"object": full name}.
+const (
+	OffsetPass    = "pass"          // number of the full pass, from 1
+	OffsetAfter   = "after"         // JSON array of the last key's texts ("" = from the start)
+	OffsetDone    = "done"          // the pass is complete
+	OffsetDoneMS  = "done.ms"       // when it completed (unix ms)
+	OffsetVersion = "version"       // incremental: last _Version delivered
+	OffsetVStart  = "version.start" // incremental: every row at or above it is read after the snapshot
+)
+
+// page is one keyset page of one object mapped to records.
+type page struct {
+	t     *target
+	recs  []*connect.SourceRecord
+	after []string
+	last  bool // the page ends the object's pass
+	err   error
+}
+
+// reader reads the pages of a pass in a goroutine, one page ahead of the
+// runtime (prefetch), so the database read and the mapping overlap with
+// conversion and production. Poll consumes pages from ch.
+type reader struct {
+	ch     chan page
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+func (r *reader) stop() {
+	r.cancel()
+	for range r.ch { // drain so the goroutine can finish
+	}
+	<-r.done
+}
+
+// job is where the reader starts for one object.
+type job struct {
+	t      *target
+	pass   int64
+	after  []string
+	vstart int64
+}
+
+// startReader reads the jobs in order until the last page of the last
+// one, or until ctx ends or an error (sent as a page).
+func startReader(parent context.Context, d dialect.Dialect, db *common.DB, yo, limit int, jobs []job) *reader {
+	ctx, cancel := context.WithCancel(parent)
+	r := &reader{ch: make(chan page, 2), cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(r.done)
+		defer close(r.ch)
+		for _, j := range jobs {
+			after := j.after
+			for {
+				p := readPage(ctx, d, db, yo, limit, j, after)
+				select {
+				case r.ch <- p:
+				case <-ctx.Done():
+					return
+				}
+				if p.err != nil || p.last {
+					break
+				}
+				after = p.after
+			}
+		}
+	}()
+	return r
+}
+
+// readPage reads the page after the key after (texts) and maps it.
+//
+// Transaction scope: one read-only transaction per page; keyset reads by
+// the clustered key take no table lock.
+func readPage(ctx context.Context, d dialect.Dialect, db *common.DB, yo, limit int, j job, after []string) page {
+	t := j.t
+	p := page{t: t}
+	var afterVals []any
+	if after != nil {
+		afterVals = make([]any, len(after))
+		for i, s := range after {
+			v, err := parseCanonical(t.key[i], s)
+			if err == nil {
+				afterVals[i], err = d.Encode(t.key[i], v, yo)
+			}
+			if err != nil {
+				p.err = fmt.Errorf("resume position of %s: %w", t.fullName, err)
+				return p
+			}
+		}
+	}
+	var st dialect.Stmt
+	var err error
+	if len(t.key) == 1 {
+		st, err = d.SelectPage(t.table, t.cols, afterVals, limit+1)
+	} else {
+		st.SQL, err = pageSQL(d, t.table.Name, t.cols, t.key, afterVals != nil)
+		if d.Name() == dialect.NameSQLServer {
+			st.Args = append([]any{limit + 1}, afterVals...)
+		} else {
+			st.Args = append(afterVals, limit+1)
+		}
+	}
+	if err != nil {
+		p.err = fmt.Errorf("page of %s: %w", t.fullName, err)
+		return p
+	}
+	tx, err := db.Begin(ctx)
+	if err != nil {
+		p.err = err
+		return p
+	}
+	defer tx.Rollback()
+	rows, err := queryRows(ctx, tx.Querier(), []dialect.Stmt{st}, len(t.cols))
+	if err != nil {
+		p.err = fmt.Errorf("read %s: %w", t.fullName, err)
+		return p
+	}
+	// One row more than the page tells whether this page is the last.
+	p.last = len(rows) <= limit
+	if !p.last {
+		rows = rows[:limit]
+	}
+	secs, err := t.readSections(ctx, d, tx.Querier(), rows)
+	if err != nil {
+		p.err = err
+		return p
+	}
+	if err := tx.Commit(ctx); err != nil {
+		p.err = fmt.Errorf("read %s: %w", t.fullName, err)
+		return p
+	}
+	p.after = after
+	if len(rows) > 0 {
+		if p.after, err = t.keyTexts(d, rows[len(rows)-1], yo); err != nil {
+			p.err = err
+			return p
+		}
+	}
+	prev := map[string]any{OffsetPass: j.pass, OffsetAfter: jsonText(after), OffsetVStart: j.vstart}
+	end := map[string]any{OffsetPass: j.pass, OffsetAfter: jsonText(p.after), OffsetVStart: j.vstart}
+	if p.last {
+		end = map[string]any{OffsetPass: j.pass, OffsetDone: true, OffsetDoneMS: time.Now().UnixMilli(), OffsetVersion: j.vstart - 1}
+	}
+	p.recs = make([]*connect.SourceRecord, 0, len(rows))
+	for i, r := range rows {
+		var sec map[string][][]any
+		if secs != nil {
+			sec = secs[string(asBytes(r[t.keyIdx[0]]))]
+		}
+		v, err := t.om.Struct(r, sec)
+		if err != nil {
+			p.err = fmt.Errorf("map a row of %s: %w", t.fullName, err)
+			return p
+		}
+		off := prev
+		if i == len(rows)-1 {
+			off = end
+		}
+		p.recs = append(p.recs, &connect.SourceRecord{Record: connect.Record{Topic: t.topic, KeySchema: t.keySchema, Key: t.keyOf(v),
+			ValueSchema: t.om.Schema(), Value: v}, SourcePartition: t.partition, SourceOffset: off})
+	}
+	if len(rows) == 0 && p.last && after != nil {
+		// An empty last page: nothing carries "done"; the caller marks it.
+		return p
+	}
+	return p
+}
+
+func asBytes(v any) []byte {
+	b, _ := v.([]byte)
+	return b
+}
+
+func jsonText(s []string) string {
+	if s == nil {
+		return ""
+	}
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// keyTexts renders the key columns of a row as text (the resume position).
+func (t *target) keyTexts(d dialect.Dialect, row []any, yo int) ([]string, error) {
+	out := make([]string, len(t.keyIdx))
+	for i, idx := range t.keyIdx {
+		v, err := d.Decode(t.cols[idx], row[idx], yo)
+		if err != nil {
+			return nil, fmt.Errorf("%s: decode key: %w", t.fullName, err)
+		}
+		out[i] = common.Text(v)
+	}
+	return out, nil
+}
+
+// readSections reads the tabular sections of a page's reference objects,
+// by owner _IDRRef bytes then section name, rows in НомерСтроки order.
+func (t *target) readSections(ctx context.Context, d dialect.Dialect, q dialect.Querier, rows [][]any) (map[string]map[string][][]any, error) {
+	if len(t.sections) == 0 || len(rows) == 0 {
+		return nil, nil
+	}
+	keys := make([][]any, len(rows))
+	for i, r := range rows {
+		keys[i] = []any{r[t.keyIdx[0]]}
+	}
+	out := make(map[string]map[string][][]any, len(rows))
+	for _, sec := range t.sections {
+		stmts, err := d.SelectByKeys(sec.table, sec.cols, sec.table.Key, keys)
+		if err != nil {
+			return nil, fmt.Errorf("%s.%s: %w", t.fullName, sec.name, err)
+		}
+		srows, err := queryRows(ctx, q, stmts, len(sec.cols))
+		if err != nil {
+			return nil, fmt.Errorf("read %s.%s: %w", t.fullName, sec.name, err)
+		}
+		if sec.lineIdx >= 0 {
+			num := func(r []any) decimal.Decimal {
+				v, _ := d.Decode(sec.cols[sec.lineIdx], r[sec.lineIdx], 0)
+				n, _ := v.(decimal.Decimal)
+				return n
+			}
+			sort.SliceStable(srows, func(i, j int) bool { return num(srows[i]).LessThan(num(srows[j])) })
+		}
+		for _, r := range srows {
+			id := string(asBytes(r[0]))
+			m := out[id]
+			if m == nil {
+				m = map[string][][]any{}
+				out[id] = m
+			}
+			m[sec.name] = append(m[sec.name], r)
+		}
+	}
+	return out, nil
+}
+
+func queryRows(ctx context.Context, q dialect.Querier, stmts []dialect.Stmt, ncols int) ([][]any, error) {
+	var out [][]any
+	for _, st := range stmts {
+		rows, err := q.Query(ctx, st.SQL, st.Args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			dst := make([]any, ncols)
+			if err := rows.Scan(dst); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out = append(out, dst)
+		}
+		if err := rows.Close(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// parseCanonical parses common.Text's form of a key value back.
+func parseCanonical(c dialect.Column, s string) (any, error) {
+	switch c.Kind {
+	case dialect.Binary16, dialect.String, dialect.FixedString:
+		return s, nil
+	case dialect.DateTime:
+		return time.Parse(time.RFC3339Nano, s)
+	case dialect.Numeric:
+		return decimal.NewFromString(s)
+	case dialect.Bool:
+		return strconv.ParseBool(s)
+	case dialect.RTRef, dialect.TypeCode, dialect.Int, dialect.Version:
+		return strconv.ParseInt(s, 10, 64)
+	case dialect.Bytes:
+		return []byte(s), nil
+	}
+	return nil, fmt.Errorf("column %s: no text form for kind %s", c.Name, c.Kind)
+}
+
+// versionBytes is a rowversion parameter.
+func versionBytes(v int64) []byte {
+	b := make([]byte, 8)
+	binary.BigEndian.PutUint64(b, uint64(v))
+	return b
+}
+
+var _ = schema.NewStruct

@@ -1,0 +1,209 @@
+package tablesource
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/onecconnect/onecconnect/connectors/onec/common"
+	"github.com/onecconnect/onecconnect/connectors/onec/dialect"
+	"github.com/onecconnect/onecconnect/connectors/onec/metadata"
+	"github.com/onecconnect/onecconnect/connectors/onec/metadata/rowmap"
+	"github.com/onecconnect/onecconnect/schema"
+	"github.com/onecconnect/onecconnect/schema/translit"
+)
+
+// section is a tabular section read with its owner's page.
+type section struct {
+	name    string
+	table   dialect.Table
+	cols    []dialect.Column
+	lineIdx int
+}
+
+// target is the reading plan of one object, derived from one metadata
+// snapshot.
+type target struct {
+	obj      *metadata.Object
+	om       *rowmap.ObjectMapper
+	fullName string
+	topic    string
+
+	table    dialect.Table
+	cols     []dialect.Column
+	key      []dialect.Column // clustered key, in order
+	keyIdx   []int            // positions of key in cols
+	keyProps []string         // key fields (value struct field names)
+	version  int              // position of _Version in cols, -1 = none
+	sections []section
+
+	keySchema *schema.Schema
+	partition map[string]any
+}
+
+// clusteredKey returns the properties whose columns form the object's
+// clustered key (1c-layout.md §6): Ссылка; Регистратор and НомерСтроки;
+// Период and the dimensions; a constant's КлючЗаписи.
+func clusteredKey(o *metadata.Object) ([]*metadata.Property, error) {
+	std := func(name string) *metadata.Property {
+		for _, p := range o.StandardAttributes {
+			if strings.EqualFold(p.Name, name) {
+				return p
+			}
+		}
+		return nil
+	}
+	switch {
+	case o.Kind.IsReference():
+		if p := std("Ссылка"); p != nil {
+			return []*metadata.Property{p}, nil
+		}
+	case o.Kind == metadata.KindConstant:
+		return nil, nil // one row: the first column
+	case o.Kind == metadata.KindInformationRegister || o.Kind == metadata.KindAccumulationRegister:
+		if o.UseRecorder {
+			r, n := std("Регистратор"), std("НомерСтроки")
+			if r != nil && n != nil {
+				return []*metadata.Property{r, n}, nil
+			}
+		} else {
+			var out []*metadata.Property
+			if p := std("Период"); p != nil {
+				out = append(out, p)
+			}
+			out = append(out, o.Dimensions...)
+			if len(out) > 0 {
+				return out, nil
+			}
+		}
+	}
+	return nil, fmt.Errorf("%s: cannot tell the clustered key of a %s", o.FullNameRU(), o.Kind.Russian())
+}
+
+func topicName(s *settings, o *metadata.Object) string {
+	if s.topic != "" {
+		return s.topic
+	}
+	r := strings.NewReplacer("${prefix}", s.prefix, "${kind}", o.Kind.String(), "${name}", o.Name)
+	return translit.Topic(r.Replace(s.template))
+}
+
+func newTarget(m *rowmap.Mapper, o *metadata.Object, s *settings) (*target, error) {
+	if o.Kind == metadata.KindEnum {
+		return nil, fmt.Errorf("%s: enums have no data to read", o.FullNameRU())
+	}
+	om, err := m.Object(o)
+	if err != nil {
+		return nil, fmt.Errorf("map %s: %w", o.FullNameRU(), err)
+	}
+	t := &target{obj: o, om: om, fullName: o.FullNameRU(), topic: topicName(s, o), version: -1,
+		partition: map[string]any{"object": o.FullNameRU()}}
+	mcols := om.Columns()
+	for i, c := range mcols {
+		dc, err := common.DialectColumn(c)
+		if err != nil {
+			return nil, fmt.Errorf("%s column %s: %w", o.FullNameRU(), c.Name, err)
+		}
+		t.cols = append(t.cols, dc)
+		if c.Kind == metadata.ColVersion {
+			t.version = i
+		}
+	}
+	props, err := clusteredKey(o)
+	if err != nil {
+		return nil, err
+	}
+	var keyNames []string
+	kb := schema.StructBuilder().Name("onec." + translit.Name(o.Kind.String()) + "." + translit.Name(o.Name) + ".Key")
+	for _, p := range props {
+		for _, c := range p.Columns {
+			keyNames = append(keyNames, c.Name)
+		}
+		f, ok := om.Schema().Field(p.Name)
+		if !ok {
+			return nil, fmt.Errorf("%s: key field %s is not in the schema", o.FullNameRU(), p.Name)
+		}
+		kb.Field(p.Name, f.Schema)
+		t.keyProps = append(t.keyProps, p.Name)
+	}
+	if len(props) == 0 { // constant
+		keyNames = []string{mcols[0].Name}
+		kb.Field("Константа", schema.String().MustBuild())
+	}
+	if t.keySchema, err = kb.Build(); err != nil {
+		return nil, fmt.Errorf("key schema of %s: %w", o.FullNameRU(), err)
+	}
+	for _, n := range keyNames {
+		idx := -1
+		for i, c := range t.cols {
+			if strings.EqualFold(c.Name, n) {
+				idx = i
+			}
+		}
+		if idx < 0 {
+			return nil, fmt.Errorf("%s: key column %s is not selected", o.FullNameRU(), n)
+		}
+		t.keyIdx = append(t.keyIdx, idx)
+		t.key = append(t.key, t.cols[idx])
+	}
+	t.table = dialect.Table{Name: o.Table, Columns: t.cols, Key: keyNames}
+	if s.sections {
+		for _, ts := range o.TabularSections {
+			scols, err := om.SectionColumns(ts.Name)
+			if err != nil {
+				return nil, err
+			}
+			sec := section{name: ts.Name, lineIdx: -1}
+			for i, c := range scols {
+				dc, err := common.DialectColumn(c)
+				if err != nil {
+					return nil, fmt.Errorf("%s.%s column %s: %w", o.FullNameRU(), ts.Name, c.Name, err)
+				}
+				sec.cols = append(sec.cols, dc)
+				if len(ts.StandardAttributes) > 2 && len(ts.StandardAttributes[2].Columns) > 0 && strings.EqualFold(c.Name, ts.StandardAttributes[2].Columns[0].Name) {
+					sec.lineIdx = i
+				}
+			}
+			sec.table = dialect.Table{Name: ts.Table, Columns: sec.cols, Key: []string{scols[0].Name}}
+			t.sections = append(t.sections, sec)
+		}
+	}
+	return t, nil
+}
+
+// keyOf builds the record key from the mapped value.
+func (t *target) keyOf(v *schema.Struct) *schema.Struct {
+	k := schema.NewStruct(t.keySchema)
+	if len(t.keyProps) == 0 {
+		k.Set(0, t.obj.Name)
+		return k
+	}
+	for i, n := range t.keyProps {
+		x, _ := v.Get(n)
+		k.Set(i, x)
+	}
+	return k
+}
+
+// resolveObjects looks the configured names up; problems lists what is
+// wrong.
+func resolveObjects(ib *metadata.Infobase, names []string) ([]*metadata.Object, []string) {
+	var objs []*metadata.Object
+	var problems []string
+	for _, n := range names {
+		o, err := common.LookupObject(ib, n)
+		if err != nil {
+			problems = append(problems, err.Error())
+			continue
+		}
+		if o.Kind == metadata.KindEnum {
+			problems = append(problems, fmt.Sprintf("%s is an enum: nothing to read", o.FullNameRU()))
+			continue
+		}
+		if _, err := clusteredKey(o); err != nil {
+			problems = append(problems, err.Error())
+			continue
+		}
+		objs = append(objs, o)
+	}
+	return objs, problems
+}

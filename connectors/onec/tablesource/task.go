@@ -1,0 +1,432 @@
+package tablesource
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/onecconnect/onecconnect/connect"
+	"github.com/onecconnect/onecconnect/connectors/onec/common"
+	"github.com/onecconnect/onecconnect/connectors/onec/dialect"
+	"github.com/onecconnect/onecconnect/connectors/onec/metadata"
+	"github.com/onecconnect/onecconnect/connectors/onec/metadata/rowmap"
+)
+
+// position is how far an object is read.
+type position struct {
+	pass    int64
+	after   []string
+	done    bool
+	doneAt  time.Time
+	version int64 // incremental: last _Version delivered
+	vstart  int64 // incremental: watermark of the running pass
+}
+
+// Task reads a group of objects. Poll runs on the worker's task goroutine
+// and owns everything but the prefetching reader goroutine, which only
+// reads pages and hands them over a channel.
+type Task struct {
+	tctx    connect.SourceTaskContext
+	log     *slog.Logger
+	s       *settings
+	metrics *common.Metrics
+	retr    *common.Retrier
+
+	cat     *common.Catalog
+	db      *common.DB
+	yo      int
+	targets []*target
+	pos     map[string]*position
+	rd      *reader
+	rr      int
+	// settle samples of MIN_ACTIVE_ROWVERSION (incremental).
+	hiSeen   int64
+	hiSeenAt time.Time
+	hiSafe   int64
+}
+
+// Start parses the configuration; the database is opened by the first
+// Poll so an unreachable database is retried with back-off.
+func (t *Task) Start(ctx context.Context, tctx connect.SourceTaskContext, props map[string]string) error {
+	s, err := parseSettings(props)
+	if err != nil {
+		return err
+	}
+	t.tctx, t.s = tctx, s
+	t.log = tctx.Logger()
+	t.metrics = common.NewMetrics(tctx.TaskID().Connector, tctx.TaskID().Task)
+	t.retr = s.retry.NewRetrier()
+	return nil
+}
+
+// Metrics returns the task's metrics.
+func (t *Task) Metrics() *common.Metrics { return t.metrics }
+
+// Poll returns the next page of the running pass, the rows changed since
+// the last read (incremental mode), or waits.
+func (t *Task) Poll(ctx context.Context) ([]*connect.SourceRecord, error) {
+	if w := t.retr.Wait(); w > 0 {
+		return nil, sleep(ctx, min(w, time.Second))
+	}
+	recs, err := t.poll(ctx)
+	if err == nil {
+		t.retr.Succeeded()
+		t.metrics.SetRetrying(false)
+		return recs, nil
+	}
+	if ctx.Err() != nil {
+		return nil, nil
+	}
+	t.metrics.AddError()
+	t.stopReader()
+	if !common.IsConnectionError(err) {
+		return nil, err
+	}
+	delay, gerr := t.retr.Failed(err)
+	if gerr != nil {
+		return nil, gerr
+	}
+	t.metrics.SetRetrying(true)
+	t.log.Warn("database unavailable; retrying", "err", err, "attempt", t.retr.Attempts(), "delay", delay)
+	return nil, nil
+}
+
+func (t *Task) poll(ctx context.Context) ([]*connect.SourceRecord, error) {
+	if err := t.open(ctx); err != nil {
+		return nil, err
+	}
+	if changed, err := t.cat.MaybeRefresh(ctx); err != nil {
+		return nil, fmt.Errorf("check the 1C configuration: %w", err)
+	} else if changed {
+		t.stopReader()
+		targets, err := t.resolve(t.cat.Snapshot())
+		if err != nil {
+			return nil, fmt.Errorf("after a 1C configuration change: %w", err)
+		}
+		t.targets = targets
+		t.log.Info("1C configuration changed; metadata reloaded")
+	}
+	if t.rd == nil {
+		if jobs := t.pendingJobs(); len(jobs) > 0 {
+			t.rd = startReader(context.WithoutCancel(ctx), t.db.Dialect(), t.db, t.yo, t.s.batchSize, jobs)
+		}
+	}
+	if t.rd != nil {
+		return t.nextPage(ctx)
+	}
+	if t.s.mode == ModeIncremental {
+		return t.incremental(ctx)
+	}
+	// Snapshot mode, every pass complete: wait for the next one.
+	if t.s.interval <= 0 {
+		return nil, sleep(ctx, time.Second)
+	}
+	var last time.Time
+	for _, p := range t.pos {
+		if p.doneAt.After(last) {
+			last = p.doneAt
+		}
+	}
+	wait := time.Until(last.Add(t.s.interval))
+	if wait > 0 {
+		return nil, sleep(ctx, min(wait, time.Second))
+	}
+	for _, p := range t.pos {
+		*p = position{pass: p.pass + 1}
+	}
+	t.log.Info("starting a new snapshot pass")
+	return nil, nil
+}
+
+// pendingJobs lists the objects whose pass is unfinished.
+func (t *Task) pendingJobs() []job {
+	var jobs []job
+	for _, tg := range t.targets {
+		p := t.pos[tg.fullName]
+		if p.done {
+			continue
+		}
+		jobs = append(jobs, job{t: tg, pass: p.pass, after: p.after, vstart: p.vstart})
+	}
+	return jobs
+}
+
+// nextPage hands over the reader's next page and moves the positions.
+func (t *Task) nextPage(ctx context.Context) ([]*connect.SourceRecord, error) {
+	tm := time.NewTimer(time.Second)
+	defer tm.Stop()
+	select {
+	case <-ctx.Done():
+		return nil, nil
+	case <-tm.C:
+		return nil, nil
+	case p, ok := <-t.rd.ch:
+		if !ok {
+			t.stopReader()
+			return nil, nil
+		}
+		if p.err != nil {
+			return nil, p.err
+		}
+		pos := t.pos[p.t.fullName]
+		pos.after = p.after
+		if p.last {
+			pos.done, pos.doneAt = true, time.Now()
+			pos.version = pos.vstart - 1
+			t.log.Info("snapshot pass of an object finished", "object", p.t.fullName, "pass", pos.pass)
+		}
+		t.metrics.AddBatch()
+		t.metrics.AddRecords(len(p.recs))
+		return p.recs, nil
+	}
+}
+
+func (t *Task) stopReader() {
+	if t.rd != nil {
+		t.rd.stop()
+		t.rd = nil
+	}
+}
+
+// open connects, resolves the objects and restores positions.
+func (t *Task) open(ctx context.Context) error {
+	if t.db != nil {
+		return nil
+	}
+	cat, err := common.OpenCatalog(ctx, t.s.db, t.log)
+	if err != nil {
+		return err
+	}
+	db, err := common.Open(ctx, t.s.db, common.OpenOptions{AppName: "onec-connect " + t.tctx.TaskID().String(), MaxConns: 3})
+	if err != nil {
+		cat.Close()
+		return err
+	}
+	t.cat, t.db = cat, db
+	ib := cat.Snapshot()
+	t.yo = max(ib.YearOffset, 0)
+	if t.targets, err = t.resolve(ib); err == nil {
+		err = t.restore(ctx)
+	}
+	if err != nil {
+		db.Close()
+		cat.Close()
+		t.db, t.cat = nil, nil
+		return err
+	}
+	t.log.Info("table source started", "objects", len(t.targets), "mode", t.s.mode)
+	return nil
+}
+
+func (t *Task) resolve(ib *metadata.Infobase) ([]*target, error) {
+	objs, problems := resolveObjects(ib, t.s.taskObjects)
+	if len(problems) > 0 {
+		err := errors.New(strings.Join(problems, "; "))
+		if len(objs) < len(t.s.taskObjects) {
+			err = fmt.Errorf("%w: %w", common.ErrObjectRemoved, err)
+		}
+		return nil, err
+	}
+	mode, err := metadata.ParseDecimalHandling(t.s.db.DecimalHandling)
+	if err != nil {
+		mode = metadata.DecimalPrecise
+	}
+	m, err := rowmap.New(ib, rowmap.Options{Schema: metadata.SchemaOptions{DecimalHandling: mode}})
+	if err != nil {
+		return nil, fmt.Errorf("row mapper: %w", err)
+	}
+	var out []*target
+	for _, o := range objs {
+		tg, err := newTarget(m, o, t.s)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, tg)
+	}
+	return out, nil
+}
+
+// restore reads the stored offsets into positions; a new pass in
+// incremental mode captures the rowversion watermark first.
+func (t *Task) restore(ctx context.Context) error {
+	parts := make([]map[string]any, len(t.targets))
+	for i, tg := range t.targets {
+		parts[i] = tg.partition
+	}
+	offs, err := t.tctx.OffsetStorageReader().Offsets(ctx, parts)
+	if err != nil {
+		return fmt.Errorf("read stored offsets: %w", err)
+	}
+	t.pos = map[string]*position{}
+	for i, tg := range t.targets {
+		p := &position{pass: 1}
+		if i < len(offs) && offs[i] != nil {
+			off := offs[i]
+			if n, ok := off[OffsetPass].(int64); ok && n > 0 {
+				p.pass = n
+			}
+			p.vstart, _ = off[OffsetVStart].(int64)
+			if off[OffsetDone] == true {
+				p.done = true
+				if ms, ok := off[OffsetDoneMS].(int64); ok {
+					p.doneAt = time.UnixMilli(ms)
+				}
+				p.version, _ = off[OffsetVersion].(int64)
+			} else if s, ok := off[OffsetAfter].(string); ok && s != "" {
+				if err := json.Unmarshal([]byte(s), &p.after); err != nil || len(p.after) != len(tg.key) {
+					return fmt.Errorf("stored position of %s is malformed: %q", tg.fullName, s)
+				}
+			}
+			t.log.Info("resuming", "object", tg.fullName, "pass", p.pass, "done", p.done, "after", p.after)
+		}
+		if !p.done && p.after == nil && t.s.mode == ModeIncremental {
+			if p.vstart, err = t.minActive(ctx); err != nil {
+				return err
+			}
+		}
+		t.pos[tg.fullName] = p
+	}
+	return nil
+}
+
+// minActive returns MIN_ACTIVE_ROWVERSION() (SQL Server).
+func (t *Task) minActive(ctx context.Context) (int64, error) {
+	row, err := t.db.QueryRow(ctx, 1, minActiveRowversionSQL)
+	if err != nil {
+		return 0, fmt.Errorf("read MIN_ACTIVE_ROWVERSION(): %w", err)
+	}
+	b, ok := row[0].([]byte)
+	if !ok || len(b) != 8 {
+		return 0, fmt.Errorf("MIN_ACTIVE_ROWVERSION(): unexpected %T", row[0])
+	}
+	return int64(binary.BigEndian.Uint64(b)), nil
+}
+
+// incremental reads rows whose _Version is above the last delivered one
+// and below a settled bound: MIN_ACTIVE_ROWVERSION() (every row below it is
+// committed) as observed at least version.settle.ms ago.
+//
+// Transaction scope: autocommit reads; no lock kept.
+func (t *Task) incremental(ctx context.Context) ([]*connect.SourceRecord, error) {
+	hi, err := t.minActive(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now()
+	if hi != t.hiSeen {
+		if now.Sub(t.hiSeenAt) >= t.s.settle {
+			t.hiSafe = t.hiSeen
+		}
+		t.hiSeen, t.hiSeenAt = hi, now
+	} else if now.Sub(t.hiSeenAt) >= t.s.settle {
+		t.hiSafe = hi
+	}
+	d := t.db.Dialect()
+	for i := range t.targets {
+		tg := t.targets[(t.rr+i)%len(t.targets)]
+		if tg.version < 0 {
+			continue
+		}
+		p := t.pos[tg.fullName]
+		if t.hiSafe <= p.version+1 {
+			continue
+		}
+		q, err := versionSQL(d, tg.table.Name, tg.cols[tg.version].Name, tg.cols)
+		if err != nil {
+			return nil, err
+		}
+		tx, err := t.db.Begin(ctx)
+		if err != nil {
+			return nil, err
+		}
+		rows, err := queryRows(ctx, tx.Querier(), []dialect.Stmt{{SQL: q, Args: []any{t.s.batchSize, versionBytes(p.version), versionBytes(t.hiSafe)}}}, len(tg.cols))
+		if err == nil {
+			err = tx.Commit(ctx)
+		}
+		tx.Rollback()
+		if err != nil {
+			return nil, fmt.Errorf("read changed rows of %s: %w", tg.fullName, err)
+		}
+		if len(rows) == 0 {
+			continue
+		}
+		secs, err := t.readSectionsTx(ctx, tg, rows)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]*connect.SourceRecord, 0, len(rows))
+		for _, r := range rows {
+			v, err := tg.om.Struct(r, secs[string(asBytes(r[tg.keyIdx[0]]))])
+			if err != nil {
+				return nil, fmt.Errorf("map a row of %s: %w", tg.fullName, err)
+			}
+			ver, err := d.Decode(tg.cols[tg.version], r[tg.version], 0)
+			if err != nil {
+				return nil, err
+			}
+			p.version, _ = ver.(int64)
+			out = append(out, &connect.SourceRecord{Record: connect.Record{Topic: tg.topic, KeySchema: tg.keySchema, Key: tg.keyOf(v),
+				ValueSchema: tg.om.Schema(), Value: v}, SourcePartition: tg.partition,
+				SourceOffset: map[string]any{OffsetPass: p.pass, OffsetDone: true, OffsetVersion: p.version}})
+		}
+		t.rr++
+		t.metrics.AddBatch()
+		t.metrics.AddRecords(len(out))
+		return out, nil
+	}
+	t.rr++
+	return nil, sleep(ctx, t.s.pollInterval)
+}
+
+func (t *Task) readSectionsTx(ctx context.Context, tg *target, rows [][]any) (map[string]map[string][][]any, error) {
+	if len(tg.sections) == 0 {
+		return nil, nil
+	}
+	tx, err := t.db.Begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	secs, err := tg.readSections(ctx, t.db.Dialect(), tx.Querier(), rows)
+	if err != nil {
+		return nil, err
+	}
+	return secs, tx.Commit(ctx)
+}
+
+// CommitRecord implements connect.SourceTask: offsets alone track progress.
+func (t *Task) CommitRecord(ctx context.Context, rec *connect.SourceRecord, md *connect.RecordMetadata) error {
+	return nil
+}
+
+// Commit implements connect.SourceTask.
+func (t *Task) Commit(ctx context.Context) error { return nil }
+
+// Stop ends the reader and closes the database.
+func (t *Task) Stop(ctx context.Context) error {
+	t.stopReader()
+	if t.db != nil {
+		t.db.Close()
+		t.db = nil
+	}
+	if t.cat != nil {
+		t.cat.Close()
+		t.cat = nil
+	}
+	return nil
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	tm := time.NewTimer(d)
+	defer tm.Stop()
+	select {
+	case <-ctx.Done():
+	case <-tm.C:
+	}
+	return nil
+}
