@@ -6,6 +6,7 @@ import (
 	// 1C connectors register themselves at init.
 	_ "github.com/onecconnect/onecconnect/connectors/onec/changessource"
 	_ "github.com/onecconnect/onecconnect/connectors/onec/httpsink"
+	_ "github.com/onecconnect/onecconnect/connectors/onec/queuesink"
 	_ "github.com/onecconnect/onecconnect/connectors/onec/tablesource"
 )
 
