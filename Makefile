@@ -31,9 +31,11 @@ lint:
 build:
 	$(GO) build -o $(BIN)/worker ./cmd/worker
 
-## demo: the quick start (not yet available)
-demo:
-	@echo "make demo: not available yet. It will be provided by issue #9" >&2
-	@echo "'Quick start on an embedded default' (worker dev: embedded broker," >&2
-	@echo "a 1C-shaped PostgreSQL database and a running pipeline)." >&2
-	@exit 1
+## demo: the quick start: build bin/worker, make sure PostgreSQL's server binaries are there
+##       (installs Debian's postgresql as root or with sudo, else prints the command and exits 2),
+##       then run it: worker dev, two 1C infobases, three connectors, a live summary.
+##       Ctrl-C stops everything and removes the temporary data. DEMO_SECONDS=N runs N seconds
+##       of changes, then checks that records reached every topic and the branch infobase.
+demo: build
+	@scripts/ensure-postgres.sh --local
+	$(BIN)/worker demo --worker-bin $(BIN)/worker

@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/onecconnect/onecconnect/internal/demo"
 	"github.com/onecconnect/onecconnect/internal/tail"
 	"github.com/onecconnect/onecconnect/internal/winsvc"
 )
@@ -36,6 +37,7 @@ func commands() []command {
 		{name: "distributed", summary: "WORKER.properties  run a worker of a distributed cluster", run: runDistributed},
 		{name: "dev", summary: "[--broker-listen HOST:PORT] [--listeners URL]  in-memory development broker + distributed worker", run: runDev},
 		{name: "onec", summary: "inspect (--dsn DSN | --cf FILE) [OBJECT ...]  show 1C metadata and the record schemas", run: runOneC},
+		{name: "demo", summary: "[--seconds N]  the quick start: PostgreSQL, two 1C infobases, worker dev, three connectors, a live summary", run: demo.Main},
 		{name: "tail", summary: "TOPIC [--from-beginning] [--converter json|avro|string|bytes]  print a topic's records", run: tail.Main},
 		{name: "service", summary: "install|uninstall|start|stop|run  run as a Windows service", run: winsvc.Command(run)},
 		{name: "version", summary: "print the version", run: runVersion},

@@ -1,20 +1,6 @@
 package testkit
 
-import (
-	"crypto/rand"
-	"fmt"
-	"net"
-)
-
-// freePort returns a TCP port free on 127.0.0.1 at the time of the call.
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("find a free port: %w", err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
+import "crypto/rand"
 
 // randomSuffix returns n lowercase letters and digits from crypto/rand.
 func randomSuffix(n int) string {

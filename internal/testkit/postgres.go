@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/url"
 	"os"
-	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -51,22 +50,13 @@ func setupPostgres(getenv getenvFunc) (string, *pgCluster, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), pgStartTimeout)
 	defer cancel()
 	c, err := startPgCluster(ctx)
+	if errors.Is(err, errNoInitdb) {
+		return "", nil, fmt.Errorf("%w, or set %s", err, EnvPostgresURL)
+	}
 	if err != nil {
 		return "", nil, err
 	}
 	return c.url("postgres"), c, nil
-}
-
-// url returns the superuser URL of one database of the cluster over TCP.
-func (c *pgCluster) url(db string) string {
-	u := url.URL{
-		Scheme:   "postgres",
-		User:     url.User("postgres"),
-		Host:     "127.0.0.1:" + strconv.Itoa(c.port),
-		Path:     "/" + db,
-		RawQuery: "sslmode=disable",
-	}
-	return u.String()
 }
 
 // Postgres creates a fresh, uniquely named database for the test on the

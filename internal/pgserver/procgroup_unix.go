@@ -1,6 +1,6 @@
 //go:build !windows
 
-package testkit
+package pgserver
 
 import (
 	"os/exec"
@@ -8,7 +8,8 @@ import (
 )
 
 // detachProcessGroup starts cmd in its own process group, so a Ctrl-C sent
-// to the test's group does not kill it before the test cleans up.
+// to the starting process's group does not kill the watchdog before that
+// process has cleaned up.
 func detachProcessGroup(cmd *exec.Cmd) {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 }
