@@ -7,6 +7,7 @@ import (
 	_ "github.com/onecconnect/onecconnect/connectors/onec/changessource"
 	_ "github.com/onecconnect/onecconnect/connectors/onec/httpsink"
 	_ "github.com/onecconnect/onecconnect/connectors/onec/queuesink"
+	_ "github.com/onecconnect/onecconnect/connectors/onec/queuesource"
 	_ "github.com/onecconnect/onecconnect/connectors/onec/tablesource"
 )
 

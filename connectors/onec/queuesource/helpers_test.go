@@ -1,0 +1,219 @@
+package queuesource
+
+import (
+	"context"
+	"log/slog"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/onecconnect/onecconnect/connect"
+	"github.com/onecconnect/onecconnect/connect/runtime"
+	"github.com/onecconnect/onecconnect/connect/storage"
+	"github.com/onecconnect/onecconnect/connectors/onec/onectest"
+	"github.com/onecconnect/onecconnect/internal/testkit"
+)
+
+// queueDB is a 1C-shaped PostgreSQL database built by onectest with the
+// Trade configuration.
+type queueDB struct {
+	url   string // superuser URL with credentials (for the test's own use)
+	props map[string]string
+	conn  *pgx.Conn
+	built *onectest.Built
+	table string // physical table of the outgoing queue
+	col   map[string]string
+}
+
+func newQueueDB(t testing.TB) *queueDB {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	dbURL := testkit.Postgres(t)
+	conn, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	built, err := onectest.Build(ctx, conn, onectest.Trade())
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := url.Parse(dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	user := u.User.Username()
+	pw, _ := u.User.Password()
+	u.User = nil
+	ol, err := built.Object(onectest.OutgoingQueue)
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]string{}
+	for name, f := range ol.Fields {
+		col[name] = strings.ToLower(f.Columns.Single)
+	}
+	return &queueDB{url: dbURL, conn: conn, built: built, table: ol.Table.PG(), col: col,
+		props: map[string]string{"database.url": u.String(), "database.user": user, "database.password": pw}}
+}
+
+// count returns the rows left in the outgoing queue.
+func (q *queueDB) count(t testing.TB) int {
+	t.Helper()
+	var n int
+	if err := q.conn.QueryRow(context.Background(), "SELECT count(*) FROM "+q.table).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// connectorProps returns a queue source configuration on the database.
+func (q *queueDB) connectorProps(name, topic string, extra map[string]string) map[string]string {
+	p := map[string]string{
+		connect.KeyName: name, connect.KeyConnectorClass: Class,
+		KeyRegister: onectest.OutgoingQueue, KeyOrderBy: "НомерСообщения",
+		KeyTopic: topic, KeyKeyField: "Ключ", KeyValueField: "Тело", KeyHeadersJSONField: "Заголовки",
+		KeyTimestampField: "ДатаСоздания",
+		"key.converter":   "org.apache.kafka.connect.storage.StringConverter", "value.converter": "org.apache.kafka.connect.storage.StringConverter",
+		"poll.interval.ms": "50", "metadata.refresh.interval.ms": "500",
+	}
+	for k, v := range q.props {
+		p[k] = v
+	}
+	for k, v := range extra {
+		p[k] = v
+	}
+	return p
+}
+
+// statuses records task states.
+type statuses struct {
+	mu     sync.Mutex
+	state  map[string]string
+	traces map[string]string
+}
+
+func newStatuses() *statuses {
+	return &statuses{state: map[string]string{}, traces: map[string]string{}}
+}
+
+func (s *statuses) set(id, st string) { s.mu.Lock(); s.state[id] = st; s.mu.Unlock() }
+
+func (s *statuses) OnStartup(id connect.TaskID) { s.set(id.String(), "RUNNING") }
+func (s *statuses) OnPause(id connect.TaskID)   { s.set(id.String(), "PAUSED") }
+func (s *statuses) OnResume(id connect.TaskID)  { s.set(id.String(), "RUNNING") }
+func (s *statuses) OnFailure(id connect.TaskID, err error, trace string) {
+	s.mu.Lock()
+	s.traces[id.String()] = trace
+	s.mu.Unlock()
+	s.set(id.String(), "FAILED")
+}
+func (s *statuses) OnShutdown(id connect.TaskID) { s.set(id.String(), "UNASSIGNED") }
+
+func (s *statuses) get(id string) (string, string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.state[id], s.traces[id]
+}
+
+// waitState waits until the task reaches state.
+func (s *statuses) waitState(t testing.TB, id, state string, timeout time.Duration) string {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		if st, tr := s.get(id); st == state {
+			return tr
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	st, tr := s.get(id)
+	t.Fatalf("task %s is %s, want %s (trace: %s)", id, st, state, tr)
+	return ""
+}
+
+// harness runs connectors on in-process workers against one Kafka and one
+// offset store, so a "killed" worker can be replaced by a new one.
+type harness struct {
+	k       *testkit.KafkaCluster
+	wc      *runtime.WorkerConfig
+	offsets storage.OffsetStore
+	status  *statuses
+}
+
+func newHarness(t testing.TB, k *testkit.KafkaCluster, extra map[string]string) *harness {
+	t.Helper()
+	props := map[string]string{
+		runtime.KeyBootstrapServers:     k.BootstrapString(),
+		runtime.KeyKeyConverter:         "org.apache.kafka.connect.storage.StringConverter",
+		runtime.KeyValueConverter:       "org.apache.kafka.connect.storage.StringConverter",
+		runtime.KeyOffsetFlushInterval:  "100",
+		runtime.KeyOffsetFlushTimeout:   "5000",
+		runtime.KeyTaskShutdownTimeout:  "5000",
+		runtime.KeyKafkaProtocolVersion: testkit.SaramaVersion().String(),
+		"producer.linger.ms":            "5",
+	}
+	for k, v := range extra {
+		props[k] = v
+	}
+	wc, err := runtime.ParseWorkerConfig(props)
+	if err != nil {
+		t.Fatalf("worker config: %v", err)
+	}
+	return &harness{k: k, wc: wc, offsets: storage.NewMemoryOffsetStore(), status: newStatuses()}
+}
+
+func testLogger() *slog.Logger {
+	level := slog.LevelWarn
+	if os.Getenv("QUEUE_TEST_LOG") != "" {
+		level = slog.LevelDebug
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+}
+
+// run starts a worker with the connector and its tasks.
+func (h *harness) run(t testing.TB, props map[string]string, maxTasks int) (*runtime.Worker, []connect.TaskID) {
+	t.Helper()
+	w, err := runtime.NewWorker(h.wc, runtime.Options{WorkerID: "queue-test", Offsets: h.offsets, Logger: testLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	name := props[connect.KeyName]
+	if err := w.StartConnector(ctx, name, props, runtime.ConnectorHooks{}, nil, runtime.TargetStarted); err != nil {
+		t.Fatalf("start connector: %v", err)
+	}
+	cfgs, err := w.ConnectorTaskConfigs(name, maxTasks)
+	if err != nil {
+		t.Fatalf("task configs: %v", err)
+	}
+	var ids []connect.TaskID
+	for i, tc := range cfgs {
+		id := connect.TaskID{Connector: name, Task: i}
+		if err := w.StartTask(ctx, id, props, tc, h.status, runtime.TargetStarted); err != nil {
+			t.Fatalf("start task %s: %v", id, err)
+		}
+		ids = append(ids, id)
+	}
+	return w, ids
+}
+
+// stop stops a worker gracefully.
+func (h *harness) stop(t testing.TB, w *runtime.Worker) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	w.Stop(ctx)
+}
+
+func pgxConnect(c *pgx.ConnConfig) (*pgx.Conn, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	return pgx.ConnectConfig(ctx, c)
+}

@@ -1,0 +1,9 @@
+package queuesource
+
+import (
+	"testing"
+
+	"github.com/onecconnect/onecconnect/internal/testkit"
+)
+
+func TestMain(m *testing.M) { testkit.Main(m) }
