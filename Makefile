@@ -5,12 +5,19 @@ STATICCHECK_VERSION := v0.7.0
 TESTFLAGS           ?=
 BIN                 := bin
 
-.PHONY: test bench lint build demo
+.PHONY: test bench lint build demo cross
 
-## test: go vet, then every test (needs PostgreSQL binaries; see scripts/ensure-postgres.sh)
-test:
+## test: go vet, the cross-builds, then every test (needs PostgreSQL binaries; see
+##       scripts/ensure-postgres.sh). The tests include a bounded run of the demo.
+test: cross
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 15m $(TESTFLAGS) ./...
+
+## cross: the worker binary for windows/amd64 and linux/arm64 (CGO off; linux/amd64 is the
+##        native build the tests compile; scripts/cross-build.sh with no argument builds all three),
+##        and go vet of the Windows service code
+cross:
+	GO=$(GO) scripts/cross-build.sh windows/amd64 linux/arm64
 
 ## bench: every benchmark, no tests
 bench:

@@ -28,12 +28,13 @@ const (
 // worker's task goroutine; CommitRecord on its acknowledgement goroutine;
 // they share only the tracker.
 type Task struct {
-	tctx    connect.SourceTaskContext
-	log     *slog.Logger
-	s       *settings
-	metrics *common.Metrics
-	retr    *common.Retrier
-	track   *tracker
+	tctx       connect.SourceTaskContext
+	log        *slog.Logger
+	s          *settings
+	metrics    *common.Metrics
+	unregister func() // removes the metrics from the runtime's registry
+	retr       *common.Retrier
+	track      *tracker
 
 	// Owned by the Poll goroutine.
 	cat       *common.Catalog
@@ -70,6 +71,11 @@ func (t *Task) Start(ctx context.Context, tctx connect.SourceTaskContext, props 
 	t.tctx, t.s = tctx, s
 	t.log = tctx.Logger().With("exchange.plan", s.plan, "node", s.node)
 	t.metrics = common.NewMetrics(tctx.TaskID().Connector, tctx.TaskID().Task)
+	unregister, err := common.RegisterMetrics(tctx, t.metrics)
+	if err != nil {
+		tctx.Logger().Warn("task metrics not exported", "err", err)
+	}
+	t.unregister = unregister
 	t.retr = s.retry.NewRetrier()
 	t.track = newTracker()
 	return nil
@@ -461,6 +467,10 @@ func (t *Task) Commit(ctx context.Context) error { return nil }
 // Registrations of batches still in flight stay stamped and are delivered
 // again after a restart (at-least-once).
 func (t *Task) Stop(ctx context.Context) error {
+	if t.unregister != nil {
+		t.unregister()
+		t.unregister = nil
+	}
 	var err error
 	if t.db != nil {
 		err = t.deleteAcked(ctx)

@@ -77,12 +77,31 @@ func (d postgres) head(b *strings.Builder, t Table, cols []Column) error {
 	return nil
 }
 
+// orderBy writes ORDER BY over qcols qualified with the quoted table name
+// qt. Unqualified, a string column's name would mean the select list's
+// col::text AS col, whose order is text's, not the column's own operator
+// class (mchar's case-insensitive one): keyset pages would then disagree
+// with their WHERE and the key index could not deliver the order.
+func (postgres) orderBy(b *strings.Builder, qt string, qcols []string) {
+	b.WriteString(" ORDER BY ")
+	for i, c := range qcols {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(qt + "." + c)
+	}
+}
+
 // SelectPage implements Dialect with a row-value comparison, which
 // PostgreSQL answers from the clustered key's index:
-// WHERE (k1, k2) > ($1, $2) ORDER BY k1, k2 LIMIT $3.
+// WHERE (k1, k2) > ($1, $2) ORDER BY t.k1, t.k2 LIMIT $3.
 func (d postgres) SelectPage(t Table, cols []Column, after []any, limit int) (Stmt, error) {
 	var b strings.Builder
 	if err := d.head(&b, t, cols); err != nil {
+		return Stmt{}, err
+	}
+	qt, err := d.QuoteIdent(t.Name)
+	if err != nil {
 		return Stmt{}, err
 	}
 	if err := checkLimit(t, limit); err != nil {
@@ -113,12 +132,13 @@ func (d postgres) SelectPage(t Table, cols []Column, after []any, limit int) (St
 		}
 	}
 	args = append(args, limit)
-	fmt.Fprintf(&b, " ORDER BY %s LIMIT %s", strings.Join(qkeys, ", "), d.Placeholder(len(args)))
+	d.orderBy(&b, qt, qkeys)
+	fmt.Fprintf(&b, " LIMIT %s", d.Placeholder(len(args)))
 	return Stmt{SQL: b.String(), Args: args}, nil
 }
 
 // SelectForUpdateSkipLocked implements Dialect:
-// … WHERE … ORDER BY … LIMIT $n FOR UPDATE SKIP LOCKED.
+// … WHERE … ORDER BY t.… LIMIT $n FOR UPDATE SKIP LOCKED.
 func (d postgres) SelectForUpdateSkipLocked(t Table, cols []Column, where []Eq, orderBy []string, limit int) (Stmt, error) {
 	var b strings.Builder
 	if err := d.head(&b, t, cols); err != nil {
@@ -136,8 +156,11 @@ func (d postgres) SelectForUpdateSkipLocked(t Table, cols []Column, where []Eq, 
 		return Stmt{}, err
 	}
 	if len(qorder) > 0 {
-		b.WriteString(" ORDER BY ")
-		b.WriteString(strings.Join(qorder, ", "))
+		qt, err := d.QuoteIdent(t.Name)
+		if err != nil {
+			return Stmt{}, err
+		}
+		d.orderBy(&b, qt, qorder)
 	}
 	args = append(args, limit)
 	fmt.Fprintf(&b, " LIMIT %s FOR UPDATE SKIP LOCKED", d.Placeholder(len(args)))

@@ -31,11 +31,12 @@ type position struct {
 // and owns everything but the prefetching reader goroutine, which only
 // reads pages and hands them over a channel.
 type Task struct {
-	tctx    connect.SourceTaskContext
-	log     *slog.Logger
-	s       *settings
-	metrics *common.Metrics
-	retr    *common.Retrier
+	tctx       connect.SourceTaskContext
+	log        *slog.Logger
+	s          *settings
+	metrics    *common.Metrics
+	unregister func() // removes the metrics from the runtime's registry
+	retr       *common.Retrier
 
 	cat     *common.Catalog
 	db      *common.DB
@@ -60,6 +61,11 @@ func (t *Task) Start(ctx context.Context, tctx connect.SourceTaskContext, props 
 	t.tctx, t.s = tctx, s
 	t.log = tctx.Logger()
 	t.metrics = common.NewMetrics(tctx.TaskID().Connector, tctx.TaskID().Task)
+	unregister, err := common.RegisterMetrics(tctx, t.metrics)
+	if err != nil {
+		tctx.Logger().Warn("task metrics not exported", "err", err)
+	}
+	t.unregister = unregister
 	t.retr = s.retry.NewRetrier()
 	return nil
 }
@@ -409,6 +415,10 @@ func (t *Task) Commit(ctx context.Context) error { return nil }
 
 // Stop ends the reader and closes the database.
 func (t *Task) Stop(ctx context.Context) error {
+	if t.unregister != nil {
+		t.unregister()
+		t.unregister = nil
+	}
 	t.stopReader()
 	if t.db != nil {
 		t.db.Close()
