@@ -2,6 +2,7 @@ package schema
 
 import (
 	"fmt"
+	"math"
 	"math/big"
 	"strconv"
 	"time"
@@ -47,16 +48,25 @@ func (l Logical) String() string {
 	return ""
 }
 
+// logicalOf tests the type before the name: encoders ask this of every
+// value, and most are unnamed or of another type.
 func logicalOf(s *Schema) Logical {
-	switch {
-	case s.name == DecimalName && s.typ == BYTES:
-		return LogicalDecimal
-	case s.name == DateName && s.typ == INT32:
-		return LogicalDate
-	case s.name == TimeName && s.typ == INT32:
-		return LogicalTime
-	case s.name == TimestampName && s.typ == INT64:
-		return LogicalTimestamp
+	switch s.typ {
+	case BYTES:
+		if s.name == DecimalName {
+			return LogicalDecimal
+		}
+	case INT32:
+		switch s.name {
+		case DateName:
+			return LogicalDate
+		case TimeName:
+			return LogicalTime
+		}
+	case INT64:
+		if s.name == TimestampName {
+			return LogicalTimestamp
+		}
 	}
 	return LogicalNone
 }
@@ -81,6 +91,9 @@ func (s *Schema) Scale() (int32, error) {
 	v, ok := s.Param(DecimalScale)
 	if !ok {
 		return 0, fmt.Errorf("decimal schema has no %q parameter", DecimalScale)
+	}
+	if len(v) == 1 && v[0] >= '0' && v[0] <= '9' {
+		return int32(v[0] - '0'), nil // the usual case, without ParseInt
 	}
 	n, err := strconv.ParseInt(v, 10, 32)
 	if err != nil {
@@ -171,6 +184,114 @@ func Unscaled(d decimal.Decimal, scale int32) (*big.Int, error) {
 	mul := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(shift)), nil)
 	return coef.Mul(coef, mul), nil
 }
+
+// UnscaledInt64 is the allocation-free form of Unscaled for the common
+// case: it returns d·10^scale when both d's coefficient and the result
+// fit in an int64. ok is false otherwise — a value beyond 64 bits, more
+// fractional digits than the scale allows, or a big coefficient with
+// trailing zeros (10^20·10^-2) — and Unscaled then gives the exact value
+// or the error. Unlike d.NumDigits it does no
+// floating-point work; unlike d.Coefficient it does not copy the
+// coefficient.
+func UnscaledInt64(d decimal.Decimal, scale int32) (v int64, ok bool) {
+	c, ok := coefficientInt64(d)
+	if !ok {
+		return 0, false
+	}
+	if c == 0 {
+		return 0, true
+	}
+	shift := int64(scale) + int64(d.Exponent())
+	switch {
+	case shift == 0:
+		return c, true
+	case shift > 0:
+		if shift >= int64(len(pow10)) {
+			return 0, false
+		}
+		if c > maxMul[shift] || c < -maxMul[shift] {
+			return 0, false
+		}
+		return c * pow10[shift], true
+	default:
+		if -shift >= int64(len(pow10)) {
+			return 0, false // |c| < 10^19: never a multiple of 10^19
+		}
+		p := pow10[-shift]
+		q := c / p
+		if q*p != c {
+			return 0, false
+		}
+		return q, true
+	}
+}
+
+// pow10 holds the powers of ten that fit in an int64.
+var pow10 = [...]int64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9,
+	1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18}
+
+// maxMul[i] is the largest c with c·10^i in int64 (MaxInt64/10^i). The
+// same bound, negated, holds for negative c: MinInt64 is no multiple of
+// ten, so MinInt64/10^i truncates to the same magnitude.
+var maxMul = func() (t [len(pow10)]int64) {
+	for i, p := range pow10 {
+		t[i] = math.MaxInt64 / p
+	}
+	return t
+}()
+
+// coefficientInt64 returns d's coefficient c (d = c·10^Exponent) when it
+// fits in an int64. shopspring's CoefficientInt64 is undefined for larger
+// coefficients, so the fit is decided first, by comparing d with
+// MinInt64·10^e or MaxInt64·10^e at d's own exponent e: Decimal.Cmp of two
+// values with equal exponents compares the coefficients directly, without
+// rescaling or allocating. That costs about what NumDigits costs for small
+// coefficients (it takes a float64 logarithm), and unlike NumDigits it
+// neither allocates above 2^53 nor gives up on 19-digit coefficients.
+func coefficientInt64(d decimal.Decimal) (int64, bool) {
+	i := int(d.Exponent()) - minBoundExp
+	if uint(i) >= uint(len(int64Bounds)) {
+		return coefficientInt64Slow(d)
+	}
+	switch d.Sign() { // 0 also for the zero Decimal{}, whose coefficient is nil
+	case 0:
+		return 0, true
+	case 1:
+		if d.Cmp(int64Bounds[i].max) > 0 {
+			return 0, false
+		}
+	default:
+		if d.Cmp(int64Bounds[i].min) < 0 {
+			return 0, false
+		}
+	}
+	return d.CoefficientInt64(), true
+}
+
+// coefficientInt64Slow is coefficientInt64 for exponents outside the
+// table: exact, but it copies the coefficient.
+func coefficientInt64Slow(d decimal.Decimal) (int64, bool) {
+	c := d.Coefficient()
+	return c.Int64(), c.IsInt64()
+}
+
+// minBoundExp and maxBoundExp delimit the exponents int64Bounds covers;
+// decimals from 1C and databases have exponents well inside.
+const (
+	minBoundExp = -40
+	maxBoundExp = 24
+)
+
+// int64Bounds[e-minBoundExp] holds MinInt64·10^e and MaxInt64·10^e. It is
+// built once at start-up and only read afterwards.
+var int64Bounds = func() (t [maxBoundExp - minBoundExp + 1]struct{ min, max decimal.Decimal }) {
+	for i := range t {
+		exp := int32(i + minBoundExp)
+		t[i].min = decimal.New(math.MinInt64, exp)
+		t[i].max = decimal.New(math.MaxInt64, exp)
+	}
+	return t
+}()
 
 // DecimalToBytes encodes d at the given scale as Kafka Connect does: the
 // unscaled value in minimal big-endian two's complement (Java's

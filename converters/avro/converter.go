@@ -44,10 +44,14 @@ type generated struct {
 	enc  *encNode
 }
 
+// planKey names a cached write plan: by schema and topic when the schema
+// id is fixed once registered or looked up (the subject is a function of
+// the two), by schema, subject and the latest id with use.latest.version.
 type planKey struct {
 	s       *schema.Schema
+	topic   string
 	subject string
-	id      int // the target schema id with use.latest.version, else 0
+	id      int
 }
 
 // writePlan is what FromConnect needs for one Connect schema and subject.
@@ -151,6 +155,13 @@ func (c *Converter) gen(topic string, s *schema.Schema) (*generated, error) {
 }
 
 func (c *Converter) plan(topic string, s *schema.Schema) (*writePlan, error) {
+	fixedID := c.set.autoRegister || !c.set.useLatest
+	if fixedID {
+		// The common case, one lookup: no Avro schema, no subject name.
+		if p, ok := c.plans.Get(planKey{s: s, topic: topic}); ok {
+			return p, nil
+		}
+	}
 	g, err := c.gen(topic, s)
 	if err != nil {
 		return nil, err
@@ -160,11 +171,8 @@ func (c *Converter) plan(topic string, s *schema.Schema) (*writePlan, error) {
 		return nil, converters.Errorf(topic, err, "subject name")
 	}
 	switch {
-	case c.set.autoRegister || !c.set.useLatest:
-		key := planKey{s: s, subject: subject}
-		if p, ok := c.plans.Get(key); ok {
-			return p, nil
-		}
+	case fixedID:
+		key := planKey{s: s, topic: topic}
 		ctx, cancel := c.ctx()
 		defer cancel()
 		var id int

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math/bits"
 	"time"
 
 	"github.com/hamba/avro/v2"
@@ -511,7 +512,8 @@ func writeRecord(w *avro.Writer, n *encNode, v any) error {
 	if ss := st.Schema(); ss != n.connect && !ss.Equal(n.connect) {
 		return &encodeError{err: errors.New("struct schema does not match the field schema")}
 	}
-	for _, f := range n.fields {
+	for i := range n.fields {
+		f := &n.fields[i]
 		if f.idx < 0 {
 			_, _ = w.Write(f.def)
 			continue
@@ -662,42 +664,21 @@ func writeFixedDecimal(w *avro.Writer, b []byte, size int) error {
 	return nil
 }
 
-var pow10 = func() [19]int64 {
-	var p [19]int64
-	p[0] = 1
-	for i := 1; i < len(p); i++ {
-		p[i] = p[i-1] * 10
-	}
-	return p
-}()
-
 // smallTwosComplement is the allocation-free path of DecimalToBytes for
 // unscaled values that fit in int64. ok is false when the slow path must
 // decide (big values, or digits beyond the scale that may be an error).
 func smallTwosComplement(d decimal.Decimal, scale int32, buf *[9]byte) ([]byte, bool) {
-	digits := d.NumDigits()
-	if digits > 18 {
+	c, ok := schema.UnscaledInt64(d, scale)
+	if !ok {
 		return nil, false
 	}
-	c := d.CoefficientInt64()
-	shift := int(scale) + int(d.Exponent())
-	switch {
-	case shift < 0:
-		if -shift > 18 || c%pow10[-shift] != 0 {
-			return nil, false
-		}
-		c /= pow10[-shift]
-	case shift > 0:
-		if digits+shift > 18 {
-			return nil, false
-		}
-		c *= pow10[shift]
-	}
 	binary.BigEndian.PutUint64(buf[1:], uint64(c))
-	// Minimal two's complement, as Java's BigInteger.toByteArray.
-	i := 1
-	for i < 8 && ((buf[i] == 0 && buf[i+1]&0x80 == 0) || (buf[i] == 0xff && buf[i+1]&0x80 != 0)) {
-		i++
+	// Minimal two's complement, as Java's BigInteger.toByteArray: the
+	// bits of |c| (of ^c when negative) plus a sign bit.
+	mag := uint64(c)
+	if c < 0 {
+		mag = ^mag
 	}
-	return buf[i:], true
+	n := bits.Len64(mag)/8 + 1
+	return buf[9-n:], true
 }

@@ -2,7 +2,6 @@ package jsonconv
 
 import (
 	"errors"
-	"sync"
 
 	"github.com/onecconnect/onecconnect/converters"
 	"github.com/onecconnect/onecconnect/schema"
@@ -16,7 +15,7 @@ type Converter struct {
 	toJSONCache    *lru[*schema.Schema, []byte]
 	toConnectCache *lru[string, *schema.Schema]
 	keys           *keyCache
-	bufs           sync.Pool
+	plainSize      sizeHint // output size of values that are not structs
 }
 
 var _ converters.Converter = (*Converter)(nil)
@@ -80,28 +79,27 @@ func (c *Converter) SchemasEnabled() bool { return c.cfg.schemasEnable }
 // {"schema":…,"payload":…}; otherwise the bare payload. A value that does
 // not fit its schema is a *converters.DataError naming the field path.
 // Headers are neither read nor written.
+//
+// The result is encoded straight into a slice of the size the previous
+// record of the same struct schema (or the previous non-struct value)
+// needed, so a record costs one allocation and no copy.
 func (c *Converter) FromConnect(topic string, _ *converters.Headers, s *schema.Schema, v any) ([]byte, error) {
 	if s == nil && v == nil {
 		return nil, nil
 	}
-	bp, _ := c.bufs.Get().(*[]byte)
-	if bp == nil {
-		b := make([]byte, 0, 4096)
-		bp = &b
+	s = schemaOf(s, v)
+	size := &c.plainSize
+	if s != nil && s.Type() == schema.STRUCT {
+		if fk := c.keys.get(s); fk != nil {
+			size = &fk.size
+		}
 	}
-	out, err := c.AppendConnect((*bp)[:0], s, v)
+	out, err := c.appendConnect(make([]byte, 0, size.capacity()), s, v)
 	if err != nil {
-		*bp = out[:0]
-		c.bufs.Put(bp)
 		return nil, dataError(topic, "cannot convert Connect data to JSON", err)
 	}
-	res := make([]byte, len(out))
-	copy(res, out)
-	if cap(out) <= 1<<20 {
-		*bp = out[:0]
-		c.bufs.Put(bp)
-	}
-	return res, nil
+	size.observe(len(out))
+	return out, nil
 }
 
 // AppendConnect appends the serialised form of v (schema s) to dst and
@@ -109,11 +107,20 @@ func (c *Converter) FromConnect(topic string, _ *converters.Headers, s *schema.S
 // their own buffers. Unlike FromConnect it writes "null" for a nil value
 // with a nil schema. Errors are not yet *converters.DataError.
 func (c *Converter) AppendConnect(dst []byte, s *schema.Schema, v any) ([]byte, error) {
+	return c.appendConnect(dst, schemaOf(s, v), v)
+}
+
+// schemaOf is s, or the schema of a *schema.Struct value when s is nil.
+func schemaOf(s *schema.Schema, v any) *schema.Schema {
 	if s == nil {
 		if st, ok := v.(*schema.Struct); ok && st != nil {
-			s = st.Schema()
+			return st.Schema()
 		}
 	}
+	return s
+}
+
+func (c *Converter) appendConnect(dst []byte, s *schema.Schema, v any) ([]byte, error) {
 	if !c.cfg.schemasEnable {
 		return c.appendValue(dst, s, v)
 	}

@@ -184,6 +184,12 @@ func readFloat(l *lexer, bits int) (float64, error) {
 }
 
 func readBytes(l *lexer) ([]byte, error) {
+	return readBytesInto(l, nil)
+}
+
+// readBytesInto is readBytes decoding into scratch when it is large
+// enough, so short values (a decimal's bytes) need no allocation.
+func readBytesInto(l *lexer, scratch []byte) ([]byte, error) {
 	if l.peek() != '"' {
 		return nil, wrongType(l, "a base64 string")
 	}
@@ -194,7 +200,10 @@ func readBytes(l *lexer) ([]byte, error) {
 	if esc {
 		raw = []byte(unescape(raw))
 	}
-	out := make([]byte, base64.StdEncoding.DecodedLen(len(raw)))
+	out := scratch[:cap(scratch)]
+	if size := base64.StdEncoding.DecodedLen(len(raw)); size > len(out) {
+		out = make([]byte, size)
+	}
 	n, err := base64.StdEncoding.Decode(out, raw)
 	if err != nil {
 		return nil, fail("invalid base64 bytes", err)
@@ -215,6 +224,9 @@ func readDecimal(l *lexer, s *schema.Schema) (any, error) {
 		if len(tok) > 4096 {
 			return nil, fail("decimal number too long", nil)
 		}
+		if d, ok := plainDecimal(tok); ok {
+			return d, nil
+		}
 		d, err := decimal.NewFromString(string(tok))
 		if err != nil {
 			return nil, fail("invalid decimal number", err)
@@ -224,7 +236,8 @@ func readDecimal(l *lexer, s *schema.Schema) (any, error) {
 	if c != '"' {
 		return nil, wrongType(l, "a number or base64 string (Decimal)")
 	}
-	b, err := readBytes(l)
+	var scratch [24]byte
+	b, err := readBytesInto(l, scratch[:])
 	if err != nil {
 		return nil, fail("invalid bytes for Decimal", err)
 	}
@@ -245,6 +258,40 @@ func readDecimal(l *lexer, s *schema.Schema) (any, error) {
 	return schema.DecimalFromBytes(b, scale), nil
 }
 
+// plainDecimal parses a JSON number token without an exponent and with
+// at most 18 digits, such as "-1234.50", into the Decimal that
+// decimal.NewFromString returns for it (coefficient -123450, exponent -2),
+// without NewFromString's string copies. ok is false for other tokens.
+func plainDecimal(tok []byte) (decimal.Decimal, bool) {
+	neg := len(tok) > 0 && tok[0] == '-'
+	if neg {
+		tok = tok[1:]
+	}
+	var v int64
+	digits, frac := 0, -1
+	for i, c := range tok {
+		switch {
+		case c >= '0' && c <= '9':
+			v = v*10 + int64(c-'0')
+			digits++
+		case c == '.' && frac < 0:
+			frac = len(tok) - i - 1
+		default:
+			return decimal.Decimal{}, false
+		}
+	}
+	if digits == 0 || digits > 18 {
+		return decimal.Decimal{}, false
+	}
+	if neg {
+		v = -v
+	}
+	if frac < 0 {
+		frac = 0
+	}
+	return decimal.New(v, -int32(frac)), true
+}
+
 func (c *Converter) readMap(l *lexer, s *schema.Schema, replace bool) (any, error) {
 	ks, vs := s.KeySchema(), s.ValueSchema()
 	if ks.Type() == schema.STRING {
@@ -253,7 +300,7 @@ func (c *Converter) readMap(l *lexer, s *schema.Schema, replace bool) (any, erro
 		}
 		out := make(map[string]any)
 		err := l.object(func(l *lexer, key []byte, esc bool) error {
-			k := keyString(key, esc)
+			k := l.key(key, esc)
 			v, err := c.readValue(l, vs, replace)
 			if err != nil {
 				return at(err, "["+strconv.Quote(k)+"]")
@@ -380,7 +427,7 @@ func (c *Converter) readSchemaless(l *lexer) (any, error) {
 	case '{':
 		out := make(map[string]any)
 		err := l.object(func(l *lexer, key []byte, esc bool) error {
-			k := keyString(key, esc)
+			k := l.key(key, esc)
 			v, err := c.readSchemaless(l)
 			if err != nil {
 				return at(err, "["+strconv.Quote(k)+"]")

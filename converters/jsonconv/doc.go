@@ -32,9 +32,10 @@
 //
 // The converter caches the JSON form of each schema by *schema.Schema
 // pointer and the parsed form of each schema JSON by its bytes, both in
-// LRU caches bounded by schemas.cache.size. Encoding appends into pooled
-// buffers without reflection: the only per-record allocation in the common
-// case is the returned slice.
+// LRU caches bounded by schemas.cache.size. Encoding works without
+// reflection and writes straight into the returned slice, allocated once
+// at the size the schema's previous record needed: that slice is the only
+// per-record allocation in the common case.
 //
 // Converter serves record keys and values; HeaderConverter is the same
 // conversion for headers.

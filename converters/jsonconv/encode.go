@@ -1,7 +1,6 @@
 package jsonconv
 
 import (
-	"encoding/base64"
 	"fmt"
 	"slices"
 	"strconv"
@@ -150,20 +149,23 @@ func appendFloat(dst []byte, f float64, bits int) []byte {
 	return appendJavaFloat(dst, f, bits)
 }
 
-func appendBase64(dst []byte, b []byte) []byte {
-	dst = append(dst, '"')
-	dst = base64.StdEncoding.AppendEncode(dst, b)
-	return append(dst, '"')
-}
-
 func (c *Converter) appendArray(dst []byte, elem *schema.Schema, arr []any) ([]byte, error) {
+	var rowKeys *fieldKeys // an array of structs (a 1C tabular section): look the keys up once
+	if elem != nil && elem.Type() == schema.STRUCT && len(arr) > 1 {
+		rowKeys = c.keys.get(elem)
+	}
 	dst = append(dst, '[')
 	for i, e := range arr {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
 		var err error
-		if dst, err = c.appendValue(dst, elem, e); err != nil {
+		if st, ok := e.(*schema.Struct); ok && st != nil && rowKeys != nil {
+			dst, err = c.appendStructKeys(dst, elem, st, rowKeys)
+		} else {
+			dst, err = c.appendValue(dst, elem, e)
+		}
+		if err != nil {
 			return dst, at(err, "["+strconv.Itoa(i)+"]")
 		}
 	}
@@ -171,23 +173,38 @@ func (c *Converter) appendArray(dst []byte, elem *schema.Schema, arr []any) ([]b
 }
 
 func (c *Converter) appendStruct(dst []byte, s *schema.Schema, st *schema.Struct) ([]byte, error) {
+	return c.appendStructKeys(dst, s, st, c.keys.get(s))
+}
+
+// appendStructKeys is appendStruct with s's pre-encoded member names (nil
+// when the key cache is full).
+func (c *Converter) appendStructKeys(dst []byte, s *schema.Schema, st *schema.Struct, fk *fieldKeys) ([]byte, error) {
 	if ss := st.Schema(); ss != s && !ss.Equal(s) {
 		return dst, fail("struct schema does not match the schema it is written with", nil)
 	}
 	dst = append(dst, '{')
-	fk := c.keys.get(s)
-	for i, f := range s.Fields() {
+	fields := s.Fields()
+	for i := range fields {
+		f := &fields[i]
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		if fk != nil {
-			dst = append(dst, fk.enc[fk.off[i]:fk.off[i+1]]...)
-		} else {
+		v := st.Raw(i)
+		var err error
+		switch {
+		case fk == nil:
 			dst = appendString(dst, f.Name)
 			dst = append(dst, ':')
+			dst, err = c.appendValue(dst, f.Schema, v)
+		case fk.decimal[i].ok && v != nil:
+			// A decimal (a 1C amount or quantity), its scale parsed once.
+			dst = append(dst, fk.enc[fk.off[i]:fk.off[i+1]]...)
+			dst, err = c.appendDecimalScale(dst, f.Schema, v, fk.decimal[i].scale)
+		default:
+			dst = append(dst, fk.enc[fk.off[i]:fk.off[i+1]]...)
+			dst, err = c.appendValue(dst, f.Schema, v)
 		}
-		var err error
-		if dst, err = c.appendValue(dst, f.Schema, st.Raw(i)); err != nil {
+		if err != nil {
 			return dst, at(err, f.Name)
 		}
 	}
@@ -371,6 +388,20 @@ func (c *Converter) appendSchemaless(dst []byte, v any) ([]byte, error) {
 // two's-complement bytes in base64, at the schema's scale) or NUMERIC (a
 // JSON number at the schema's scale, as BigDecimal.toString prints it).
 func (c *Converter) appendDecimal(dst []byte, s *schema.Schema, v any) ([]byte, error) {
+	scale, err := s.Scale()
+	if err != nil {
+		if _, ok := v.(decimal.Decimal); !ok {
+			if _, err := schema.ToDecimal(v); err != nil {
+				return dst, mismatch(s, v)
+			}
+		}
+		return dst, fail(err.Error(), err)
+	}
+	return c.appendDecimalScale(dst, s, v, scale)
+}
+
+// appendDecimalScale is appendDecimal with s's scale already parsed.
+func (c *Converter) appendDecimalScale(dst []byte, s *schema.Schema, v any, scale int32) ([]byte, error) {
 	d, ok := v.(decimal.Decimal)
 	if !ok {
 		var err error
@@ -378,15 +409,7 @@ func (c *Converter) appendDecimal(dst []byte, s *schema.Schema, v any) ([]byte, 
 			return dst, mismatch(s, v)
 		}
 	}
-	scale, err := s.Scale()
-	if err != nil {
-		return dst, fail(err.Error(), err)
-	}
-	u, small, err := unscaledInt64(d, scale)
-	if err != nil {
-		return dst, fail(err.Error(), err)
-	}
-	if small {
+	if u, small := schema.UnscaledInt64(d, scale); small {
 		if c.cfg.decimalNumeric {
 			var digits [20]byte
 			neg := u < 0
@@ -401,7 +424,7 @@ func (c *Converter) appendDecimal(dst []byte, s *schema.Schema, v any) ([]byte, 
 		b := appendTwosComplement64(raw[:0], u)
 		return appendBase64(dst, b), nil
 	}
-	bi, err := unscaledBig(d, scale)
+	bi, err := schema.Unscaled(d, scale)
 	if err != nil {
 		return dst, fail(err.Error(), err)
 	}

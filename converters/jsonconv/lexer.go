@@ -1,8 +1,10 @@
 package jsonconv
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"math/bits"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -18,6 +20,34 @@ type lexer struct {
 	data  []byte
 	pos   int
 	depth int
+	keys  *keyIntern // map keys read so far; nil until the first
+}
+
+// keyIntern remembers the map keys of one document, so that keys repeated
+// across its objects (the columns of a 1C tabular section read without a
+// schema) are allocated once. A hash collision just replaces the slot.
+type keyIntern struct {
+	slots [64]string
+}
+
+// key decodes an object key for use as a map key, sharing the string
+// with an earlier equal key of the same document.
+func (l *lexer) key(raw []byte, escaped bool) string {
+	if escaped {
+		return unescape(raw)
+	}
+	if l.keys == nil {
+		l.keys = new(keyIntern)
+	}
+	h := uint32(2166136261) // FNV-1a
+	for _, c := range raw {
+		h = (h ^ uint32(c)) * 16777619
+	}
+	slot := &l.keys.slots[h%uint32(len(l.keys.slots))]
+	if *slot != string(raw) {
+		*slot = string(raw)
+	}
+	return *slot
 }
 
 func (l *lexer) errorf(format string, args ...any) error {
@@ -25,6 +55,9 @@ func (l *lexer) errorf(format string, args ...any) error {
 }
 
 func (l *lexer) ws() {
+	if l.pos < len(l.data) && l.data[l.pos] > ' ' {
+		return // compact JSON, as converters write it: nothing to skip
+	}
 	for l.pos < len(l.data) {
 		switch l.data[l.pos] {
 		case ' ', '\t', '\n', '\r':
@@ -89,13 +122,33 @@ func (l *lexer) rawString() (raw []byte, escaped bool, err error) {
 	l.pos++
 	start := l.pos
 	ascii := true
-	for l.pos < len(l.data) {
+	var high uint64 // the words skipped below, OR-ed: bit 7s mark non-ASCII
+	for {
+		// Skip 8 bytes at a time while none ends the string, starts an
+		// escape or is a control character; then go straight to the
+		// first that does.
+		for l.pos+8 <= len(l.data) {
+			x := binary.LittleEndian.Uint64(l.data[l.pos:])
+			m := escapeMask(x)
+			if m == 0 {
+				high |= x
+				l.pos += 8
+				continue
+			}
+			k := bits.TrailingZeros64(m) / 8
+			high |= x & (1<<(8*k) - 1)
+			l.pos += k
+			break
+		}
+		if l.pos >= len(l.data) {
+			break
+		}
 		c := l.data[l.pos]
 		switch {
 		case c == '"':
 			raw = l.data[start:l.pos]
 			l.pos++
-			if !ascii && !utf8.Valid(raw) {
+			if (!ascii || high&msb != 0) && !validUTF8(raw) {
 				return nil, false, fmt.Errorf("malformed JSON at offset %d: invalid UTF-8 in string", start)
 			}
 			return raw, escaped, nil

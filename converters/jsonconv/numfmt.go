@@ -1,13 +1,11 @@
 package jsonconv
 
 import (
+	"encoding/base64"
+	"encoding/binary"
 	"math"
-	"math/big"
+	"math/bits"
 	"strconv"
-
-	"github.com/shopspring/decimal"
-
-	"github.com/onecconnect/onecconnect/schema"
 )
 
 // appendJavaFloat appends f as Java's Double.toString (bits 64) or
@@ -116,78 +114,48 @@ func appendBigDecimal(dst []byte, neg bool, digits []byte, scale int64) []byte {
 	return dst
 }
 
-var pow10 = [...]int64{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18}
-
-// unscaledInt64 returns d's unscaled value at scale when it fits an int64,
-// without allocating. ok is false when it does not fit (use the big path);
-// err reports more fractional digits than the scale allows.
-func unscaledInt64(d decimal.Decimal, scale int32) (v int64, ok bool, err error) {
-	if d.NumDigits() > 18 {
-		return 0, false, nil
-	}
-	c := d.CoefficientInt64()
-	shift := int64(scale) + int64(d.Exponent())
-	switch {
-	case shift == 0:
-		return c, true, nil
-	case shift > 0:
-		if shift > 18 {
-			return 0, false, nil
-		}
-		p := pow10[shift]
-		r := c * p
-		if c != 0 && (r/p != c) {
-			return 0, false, nil
-		}
-		return r, true, nil
-	default:
-		if -shift > 18 {
-			if c == 0 {
-				return 0, true, nil
-			}
-			return 0, false, nil
-		}
-		p := pow10[-shift]
-		if c%p != 0 {
-			return 0, false, errScale(d, scale)
-		}
-		return c / p, true, nil
-	}
-}
-
-type scaleError struct {
-	value string
-	scale int32
-}
-
-func (e *scaleError) Error() string {
-	return "value " + e.value + " has more than " + strconv.Itoa(int(e.scale)) + " fractional digits"
-}
-
-func errScale(d decimal.Decimal, scale int32) error {
-	return &scaleError{value: d.String(), scale: scale}
-}
-
-// unscaledBig is the general path of unscaledInt64.
-func unscaledBig(d decimal.Decimal, scale int32) (*big.Int, error) {
-	return schema.Unscaled(d, scale)
-}
-
 // appendTwosComplement64 appends v as Java's BigInteger.toByteArray does:
 // minimal big-endian two's complement.
 func appendTwosComplement64(dst []byte, v int64) []byte {
-	n := 8
-	for n > 1 {
-		top := byte(v >> (8 * (n - 1)))
-		next := byte(v >> (8 * (n - 2)))
-		if (top == 0 && next&0x80 == 0) || (top == 0xff && next&0x80 != 0) {
-			n--
-			continue
-		}
-		break
+	var buf [8]byte
+	binary.BigEndian.PutUint64(buf[:], uint64(v))
+	mag := uint64(v)
+	if v < 0 {
+		mag = ^mag
 	}
-	for i := n - 1; i >= 0; i-- {
-		dst = append(dst, byte(v>>(8*i)))
+	n := bits.Len64(mag)/8 + 1 // the bits of |v| or ^v, plus a sign bit
+	return append(dst, buf[8-n:]...)
+}
+
+// appendBase64 appends b in standard base64 with padding, as a JSON
+// string. Short inputs — the bytes of a decimal — are encoded here
+// directly; encoding/base64's setup costs more than they do.
+func appendBase64(dst []byte, b []byte) []byte {
+	if len(b) > 12 {
+		dst = append(dst, '"')
+		dst = base64.StdEncoding.AppendEncode(dst, b)
+		return append(dst, '"')
 	}
-	return dst
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+	var out [18]byte // '"' + 16 characters + '"'
+	out[0] = '"'
+	n := 1
+	for len(b) >= 3 {
+		x := uint(b[0])<<16 | uint(b[1])<<8 | uint(b[2])
+		out[n], out[n+1], out[n+2], out[n+3] = alphabet[x>>18&0x3f], alphabet[x>>12&0x3f], alphabet[x>>6&0x3f], alphabet[x&0x3f]
+		n += 4
+		b = b[3:]
+	}
+	switch len(b) {
+	case 1:
+		x := uint(b[0]) << 16
+		out[n], out[n+1], out[n+2], out[n+3] = alphabet[x>>18&0x3f], alphabet[x>>12&0x3f], '=', '='
+		n += 4
+	case 2:
+		x := uint(b[0])<<16 | uint(b[1])<<8
+		out[n], out[n+1], out[n+2], out[n+3] = alphabet[x>>18&0x3f], alphabet[x>>12&0x3f], alphabet[x>>6&0x3f], '='
+		n += 4
+	}
+	out[n] = '"'
+	return append(dst, out[:n+1]...)
 }
