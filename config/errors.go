@@ -85,13 +85,6 @@ func (e *ValidationError) Error() string {
 // Is makes errors.Is(err, ErrInvalidConfig) true.
 func (e *ValidationError) Is(target error) bool { return target == ErrInvalidConfig }
 
-func (e *ValidationError) add(key, msg string) {
-	if e.Errors == nil {
-		e.Errors = make(map[string][]string)
-	}
-	e.Errors[key] = append(e.Errors[key], msg)
-}
-
 // ResolveError reports a config-provider reference that could not be
 // resolved. It names the configuration key and the reference as written,
 // never a resolved value.

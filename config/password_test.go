@@ -18,9 +18,9 @@ func TestPasswordNeverPrints(t *testing.T) {
 	type holder struct {
 		User     string
 		Password Password
-		ptr      *Password
+		Ptr      *Password
 	}
-	h := holder{User: "u", Password: p}
+	h := holder{User: "u", Password: p, Ptr: &p}
 	outputs := map[string]string{
 		"String":   p.String(),
 		"GoString": p.GoString(),

@@ -142,9 +142,9 @@ func (c *Converter) appendConnect(dst []byte, s *schema.Schema, v any) ([]byte, 
 	return append(dst, '}'), nil
 }
 
-// envelopeError is JsonConverter's message for a value without a proper
+// errEnvelope is JsonConverter's message for a value without a proper
 // envelope when schemas.enable=true.
-var envelopeError = errors.New(`JsonConverter with schemas.enable requires "schema" and "payload" fields and ` +
+var errEnvelope = errors.New(`JsonConverter with schemas.enable requires "schema" and "payload" fields and ` +
 	`may not contain additional fields. If you are trying to deserialize plain JSON data, set ` +
 	`schemas.enable=false in your converter configuration`)
 
@@ -180,7 +180,7 @@ func (c *Converter) decode(data []byte) (*schema.Schema, any, error) {
 		if err := l.skip(); err != nil {
 			return nil, nil, err
 		}
-		return nil, nil, envelopeError
+		return nil, nil, errEnvelope
 	}
 	var (
 		s                     *schema.Schema
@@ -228,7 +228,7 @@ func (c *Converter) decode(data []byte) (*schema.Schema, any, error) {
 		return nil, nil, err
 	}
 	if !haveSchema || !havePay || otherSeen {
-		return nil, nil, envelopeError
+		return nil, nil, errEnvelope
 	}
 	if !payDecoded {
 		pl := &lexer{data: data, pos: paySpan.start}

@@ -252,11 +252,7 @@ func createTopic(admin sarama.ClusterAdmin, spec TopicSpec) (bool, error) {
 // not exactly "compact"; an unreadable policy is logged and accepted, as
 // Kafka Connect does.
 func checkCompacted(admin sarama.ClusterAdmin, spec TopicSpec, log *slog.Logger) error {
-	entries, err := admin.DescribeConfig(sarama.ConfigResource{
-		Type:        sarama.TopicResource,
-		Name:        spec.Name,
-		ConfigNames: []string{"cleanup.policy"},
-	})
+	entries, err := describeTopicConfig(admin, spec.Name, "cleanup.policy")
 	if err != nil {
 		log.Warn("cannot read cleanup.policy of internal topic; assuming it is compacted",
 			"topic", spec.Name, "property", spec.Property, "error", err)
@@ -281,6 +277,28 @@ func checkCompacted(admin sarama.ClusterAdmin, spec TopicSpec, log *slog.Logger)
 	log.Warn("broker did not report cleanup.policy of internal topic; assuming it is compacted",
 		"topic", spec.Name, "property", spec.Property)
 	return nil
+}
+
+// describeTopicConfig reads some configs of one topic; a per-resource error
+// of the broker is an error.
+func describeTopicConfig(admin sarama.ClusterAdmin, topic string, names ...string) ([]sarama.ConfigEntry, error) {
+	results, err := admin.DescribeConfigs([]*sarama.ConfigResource{{
+		Type: sarama.TopicResource, Name: topic, ConfigNames: names,
+	}}, sarama.DescribeConfigsOptions{})
+	if err != nil {
+		return nil, err
+	}
+	var entries []sarama.ConfigEntry
+	for _, r := range results {
+		if r.Name != topic {
+			continue
+		}
+		if r.ErrorCode != sarama.ErrNoError {
+			return nil, &sarama.DescribeConfigError{Err: r.ErrorCode, ErrMsg: r.ErrorMsg}
+		}
+		entries = append(entries, r.Configs...)
+	}
+	return entries, nil
 }
 
 // waitTopicReady polls metadata until every partition of a new topic has a

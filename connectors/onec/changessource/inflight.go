@@ -22,11 +22,10 @@ type batch struct {
 // whose records are all acknowledged wait in done until the task deletes
 // their registrations. Safe for concurrent use.
 type tracker struct {
-	mu    sync.Mutex
-	recs  map[*connect.SourceRecord]*batch
-	open  map[*batch]struct{}
-	done  []*batch
-	acked int64
+	mu   sync.Mutex
+	recs map[*connect.SourceRecord]*batch
+	open map[*batch]struct{}
+	done []*batch
 }
 
 func newTracker() *tracker {

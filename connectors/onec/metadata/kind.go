@@ -95,12 +95,3 @@ func ParseKind(s string) Kind {
 	}
 	return KindUnknown
 }
-
-func kindByTypeUUID(u uuid1c.UUID) Kind {
-	for _, k := range Kinds() {
-		if kinds[k].typeUUID == u {
-			return k
-		}
-	}
-	return KindUnknown
-}

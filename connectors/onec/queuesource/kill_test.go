@@ -99,10 +99,6 @@ var numberRE = regexp.MustCompile(`"номер":(\d+)`)
 // key, and returns the number of duplicates.
 func checkDelivery(t *testing.T, msgs []*sarama.ConsumerMessage, total int64) (missing int64, dups int, orderErr error) {
 	seen := make(map[int64]bool, total)
-	type kp struct {
-		key  string
-		part int32
-	}
 	maxOf := map[string]int64{}
 	partOf := map[string]int32{}
 	for _, m := range msgs {

@@ -41,9 +41,9 @@ func TestSplitTasks(t *testing.T) {
 	h.stop(t, w)
 	put(t, q, q.conn, typed(61, 90)...)
 	w, _ = h.run(t, props, 2)
-	all := k.WaitFor(t, topic, 60, 30*time.Second)
+	k.WaitFor(t, topic, 60, 30*time.Second)
 	time.Sleep(500 * time.Millisecond)
-	all = k.ReadAll(t, topic)
+	all := k.ReadAll(t, topic)
 	h.stop(t, w)
 	last := map[string]int{}
 	count := map[string]int{}
