@@ -64,8 +64,32 @@ type SinkConnector interface {
 // maps partition to offset; a nil offset means the partition's offset is
 // being reset. Returning an error refuses the change. The connector is
 // stopped when this is called; the value may be a fresh, unstarted one.
+//
+// On a reset (REST DELETE) the runtime calls it with every partition it
+// knows of (for a sink connector those of the consumer group's committed
+// offsets), each with a nil Offset, before it deletes its own offsets, so
+// that a connector that stores offsets itself clears them too.
+//
+// A connector that implements OffsetAlterer is taken to manage offsets
+// externally: the REST API answers that "the offsets for this connector"
+// were changed. See [ExternalOffsetAlterer] to say otherwise per call.
 type OffsetAlterer interface {
 	AlterOffsets(ctx context.Context, props map[string]string, offsets []OffsetEntry) error
+}
+
+// ExternalOffsetAlterer is the optional form of [OffsetAlterer] that
+// carries Kafka's alterOffsets boolean; when a connector implements both,
+// the runtime calls only AlterExternalOffsets. It is called at the same
+// points and with the same offsets as OffsetAlterer.AlterOffsets. managed
+// reports whether the connector manages offsets outside the framework (and
+// has applied the change there): true makes the REST API answer "The
+// offsets for this connector have been altered (reset) successfully";
+// false, "The Connect framework-managed offsets for this connector have
+// been altered (reset) successfully. However, if this connector manages
+// offsets externally, …" (also the answer for a connector implementing
+// neither interface). An error refuses the change.
+type ExternalOffsetAlterer interface {
+	AlterExternalOffsets(ctx context.Context, props map[string]string, offsets []OffsetEntry) (managed bool, err error)
 }
 
 // OffsetEntry is one partition and its offset, the shape of Kafka Connect's

@@ -20,7 +20,10 @@ type SinkTask interface {
 	// Start begins the task. tctx stays valid until Stop returns.
 	Start(ctx context.Context, tctx SinkTaskContext, props map[string]string) error
 	// Open is called with newly assigned partitions. A sink that stores its
-	// own offsets rewinds here through SinkTaskContext.Offset.
+	// own offsets rewinds here through SinkTaskContext.Offset. ctx is
+	// cancelled when the task is asked to stop; Open is not called once the
+	// task is stopping, and an error it returns after the stop began does
+	// not fail the task.
 	Open(ctx context.Context, partitions []TopicPartition) error
 	// Put delivers a batch of records. It may buffer them; it should not
 	// block for long. A *RetriableError makes the runtime redeliver the same
@@ -30,7 +33,10 @@ type SinkTask interface {
 	// maps each assigned partition to the next offset to consume (last put
 	// offset + 1), which the runtime commits after Flush returns nil.
 	Flush(ctx context.Context, offsets map[TopicPartition]int64) error
-	// Close is called with revoked partitions; drop their buffered state.
+	// Close is called with revoked partitions (those Open was given); drop
+	// their buffered state. It is also called while the task stops; ctx is
+	// then cancelled only by the graceful shutdown deadline
+	// (task.shutdown.graceful.timeout.ms), never by the stop itself.
 	Close(ctx context.Context, partitions []TopicPartition) error
 	// Stop releases the task's resources. ctx carries the graceful
 	// shutdown deadline.

@@ -68,9 +68,6 @@ type distributedSetup struct {
 // parseDistributed checks the worker config of distributed mode; every
 // error names the key at fault.
 func parseDistributed(ctx context.Context, source string, props map[string]string) (*distributedSetup, error) {
-	setup := &distributedSetup{logLevel: props[keyLogLevel]}
-	props = copyProps(props)
-	delete(props, keyLogLevel)
 	wc, err := runtime.ParseWorkerConfigWith(ctx, config.DefaultResolver(), props)
 	if err != nil {
 		var ve *config.ValidationError
@@ -79,7 +76,7 @@ func parseDistributed(ctx context.Context, source string, props map[string]strin
 		}
 		return nil, usagef("worker config %s: %v", source, err)
 	}
-	setup.wc = wc
+	setup := &distributedSetup{wc: wc, logLevel: wc.Values.String(runtime.KeyLogLevel)}
 	if strings.TrimSpace(wc.Values.String(runtime.KeyGroupID)) == "" {
 		return nil, usagef("worker config %s: group.id: missing (distributed mode needs the Connect cluster's group id)", source)
 	}
@@ -114,14 +111,6 @@ func parseDistributed(ctx context.Context, source string, props map[string]strin
 		return nil, usagef("worker config %s: %v", source, err)
 	}
 	return setup, nil
-}
-
-func copyProps(m map[string]string) map[string]string {
-	out := make(map[string]string, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
 }
 
 // runDistributedWorker runs a distributed worker until ctx ends

@@ -71,8 +71,6 @@ func parseStandalone(ctx context.Context, args []string) (*workerSetup, error) {
 	if err != nil {
 		return nil, usagef("worker config %s: %v", args[0], err)
 	}
-	setup := &workerSetup{logLevel: props[keyLogLevel]}
-	delete(props, keyLogLevel)
 	wc, err := runtime.ParseWorkerConfigWith(ctx, config.DefaultResolver(), props)
 	if err != nil {
 		var ve *config.ValidationError
@@ -81,7 +79,7 @@ func parseStandalone(ctx context.Context, args []string) (*workerSetup, error) {
 		}
 		return nil, usagef("worker config %s: %v", args[0], err)
 	}
-	setup.wc = wc
+	setup := &workerSetup{wc: wc, logLevel: wc.Values.String(runtime.KeyLogLevel)}
 	if strings.TrimSpace(wc.OffsetStorageFile) == "" {
 		return nil, usagef("worker config %s: %s: missing (standalone mode stores source offsets in this file)", args[0], runtime.KeyOffsetStorageFile)
 	}

@@ -64,10 +64,11 @@ func (h *Standalone) AlterOffsets(ctx context.Context, name string, offsets Conn
 			}
 		}
 	}
-	if err := h.w.AlterOffsets(ctx, props, offsets.Offsets); err != nil {
+	managed, err := h.w.AlterConnectorOffsets(ctx, props, offsets.Offsets)
+	if err != nil {
 		return Message{}, offsetsError(err, "alter", name)
 	}
-	if h.managesOffsets(props) {
+	if managed {
 		return Message{Message: msgAltered}, nil
 	}
 	return Message{Message: msgAlteredManaged}, nil
@@ -84,10 +85,11 @@ func (h *Standalone) ResetOffsets(ctx context.Context, name string) (Message, er
 	if err != nil {
 		return Message{}, err
 	}
-	if err := h.w.ResetOffsets(ctx, props); err != nil {
+	managed, err := h.w.ResetConnectorOffsets(ctx, props)
+	if err != nil {
 		return Message{}, offsetsError(err, "reset", name)
 	}
-	if h.managesOffsets(props) {
+	if managed {
 		return Message{Message: msgReset}, nil
 	}
 	return Message{Message: msgResetManaged}, nil
@@ -106,21 +108,6 @@ func (h *Standalone) stoppedConnector(name string) (map[string]string, error) {
 			"This can be done for the specified connector by issuing a 'PUT' request to the '/connectors/%s/stop' endpoint", name)
 	}
 	return props, nil
-}
-
-// managesOffsets reports whether the connector takes part in offset
-// changes (implements connect.OffsetAlterer).
-func (h *Standalone) managesOffsets(props map[string]string) bool {
-	p, err := h.plugins.LookupConnector(strings.TrimSpace(props[connect.KeyConnectorClass]))
-	if err != nil {
-		return false
-	}
-	c, err := p.NewConnector()
-	if err != nil {
-		return false
-	}
-	_, ok := c.(connect.OffsetAlterer)
-	return ok
 }
 
 func offsetsError(err error, verb, name string) error {

@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/IBM/sarama"
@@ -40,7 +41,14 @@ const (
 	KeySASLJAASConfig          = "sasl.jaas.config"
 	KeySASLUsername            = "sasl.username"
 	KeySASLPassword            = "sasl.password"
+	// KeyLogLevel is ours: the root log level the worker binary starts
+	// with (/admin/loggers changes levels later).
+	KeyLogLevel = "log.level"
 )
+
+// LogLevels are the values of log.level (case-insensitive), Kafka's log4j
+// level names.
+var LogLevels = []string{"TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL", "OFF"}
 
 // DefaultKafkaVersion is the Kafka protocol version the worker speaks unless
 // kafka.protocol.version says otherwise (the tests pin the same one).
@@ -148,7 +156,27 @@ func WorkerConfigDef() *config.ConfigDef {
 	str("access.control.allow.origin", rest, "", "CORS allowed origin.")
 	str("access.control.allow.methods", rest, "", "CORS allowed methods.")
 	str("response.http.headers.config", rest, "", "Extra HTTP response headers.")
-	str("rest.auth", rest, "", "REST authentication scheme (ours); settings under rest.auth.*.")
+	str("rest.auth", rest, "", "REST authentication scheme (ours): basic (the default when empty), bearer, mtls or none; settings under rest.auth.*.")
+	// REST security keys read and checked in detail by the worker binary
+	// (cmd/worker/listeners.go); declared here for the reference. The
+	// rest.auth. and listeners.https. prefixes stay pass-through, so the
+	// binary still names unknown keys under them.
+	str("rest.auth.basic.users.file", rest, nil, "rest.auth=basic: file of users, one name:bcrypt-hash:role[:expires] a line (role admin or readonly, expires RFC 3339), reloaded when it changes; "+
+		"when neither it nor rest.auth.basic.users is set, the binary creates one with generated credentials and prints them once.")
+	typed("rest.auth.basic.users", config.TypePassword, rest, nil, "rest.auth=basic: the users inline, comma-separated name:bcrypt-hash:role[:expires] entries (instead of rest.auth.basic.users.file).")
+	str("rest.auth.bearer.tokens.file", rest, nil, "rest.auth=bearer (required there): file of accepted tokens, one token:role[:expires] or sha256:<hex digest>:role[:expires] a line, reloaded when it changes.")
+	str("rest.auth.mtls.ca.file", rest, nil, "rest.auth=mtls (required there): PEM file of the CA certificates that sign REST client certificates; every listener must be https.")
+	str("rest.auth.mtls.principals", rest, nil, "rest.auth=mtls: comma-separated common-name:role entries giving client certificates their role (admin or readonly).")
+	str("rest.auth.mtls.default.role", rest, nil, "rest.auth=mtls: role (admin, readonly or none) of a client certificate whose common name rest.auth.mtls.principals does not list; none when empty.")
+	str("rest.auth.health.open", rest, "true", "true or false: serve GET /health without authentication.")
+	str("rest.auth.metrics.open", rest, "false", "true or false: serve GET /metrics without authentication.")
+	str("listeners.https.ssl.certificate.location", rest, nil, "PEM certificate (chain) of the https entries of listeners; required with an https listener (Java keystores are not supported).")
+	str("listeners.https.ssl.key.location", rest, nil, "PEM private key of the https entries of listeners; required with an https listener.")
+	str("admin.listeners.https.ssl.certificate.location", rest, nil, "PEM certificate of the https entries of admin.listeners (listeners.https.ssl.certificate.location when neither admin key is set).")
+	str("admin.listeners.https.ssl.key.location", rest, nil, "PEM private key of the https entries of admin.listeners (listeners.https.ssl.key.location when neither admin key is set).")
+	str(KeyLogLevel, common, "INFO", "Root log level the worker starts with (ours): "+strings.Join(LogLevels, ", ")+
+		" (case-insensitive); GET/PUT /admin/loggers change levels at run time; worker dev --log-level sets it.",
+		config.OneOfCaseInsensitive(LogLevels...))
 	typed("plugin.path", config.TypeList, common, "", "Accepted for compatibility; plugins are compiled in.")
 	str("plugin.discovery", common, "hybrid_warn", "Accepted for compatibility.")
 	typed("config.providers", config.TypeList, common, "", "Config provider names; settings under config.providers.<name>.*.")

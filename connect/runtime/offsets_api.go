@@ -41,9 +41,26 @@ func (w *Worker) Offsets(ctx context.Context, connProps map[string]string) ([]co
 		return nil, err
 	}
 	defer admin.Close()
-	resp, err := admin.ListConsumerGroupOffsets(group, nil)
+	out, err := groupOffsets(admin, group)
 	if err != nil {
-		return nil, fmt.Errorf("offsets of %s: list group %s offsets: %w", name, group, err)
+		return nil, fmt.Errorf("offsets of %s: %w", name, err)
+	}
+	return out, nil
+}
+
+// groupOffsets lists a consumer group's committed offsets in the KIP-875
+// sink shape, sorted by topic and partition; a group that does not exist
+// has none.
+func groupOffsets(admin sarama.ClusterAdmin, group string) ([]connect.OffsetEntry, error) {
+	resp, err := admin.ListConsumerGroupOffsets(group, nil)
+	if err == nil && resp.Err != sarama.ErrNoError {
+		err = resp.Err
+	}
+	if errors.Is(err, sarama.ErrGroupIDNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("list group %s offsets: %w", group, err)
 	}
 	var out []connect.OffsetEntry
 	for topic, parts := range resp.Blocks {
@@ -67,103 +84,161 @@ func (w *Worker) Offsets(ctx context.Context, connProps map[string]string) ([]co
 	return out, nil
 }
 
+// alterConnectorOffsets calls the connector's offset hook, if any: an
+// ExternalOffsetAlterer reports whether it manages offsets externally, an
+// OffsetAlterer is taken to, a connector with neither manages none.
+func alterConnectorOffsets(ctx context.Context, conn connect.Connector, props map[string]string, entries []connect.OffsetEntry) (managed bool, err error) {
+	switch oa := conn.(type) {
+	case connect.ExternalOffsetAlterer:
+		err = safeCall(func() (err error) {
+			managed, err = oa.AlterExternalOffsets(ctx, props, entries)
+			return err
+		})
+		return managed, err
+	case connect.OffsetAlterer:
+		return true, safeCall(func() error { return oa.AlterOffsets(ctx, props, entries) })
+	}
+	return false, nil
+}
+
 // AlterOffsets changes a stopped connector's offsets (KIP-875 PATCH); a nil
 // Offset resets that partition. The connector's OffsetAlterer, if any, may
 // refuse. The herder must make sure the connector is STOPPED and has no
-// tasks; the worker refuses when the connector runs here.
+// tasks; the worker refuses when the connector runs here. See
+// AlterConnectorOffsets for the connector's answer.
 func (w *Worker) AlterOffsets(ctx context.Context, connProps map[string]string, entries []connect.OffsetEntry) error {
+	_, err := w.AlterConnectorOffsets(ctx, connProps, entries)
+	return err
+}
+
+// AlterConnectorOffsets is AlterOffsets that also returns whether the
+// connector manages its offsets externally (Kafka's alterOffsets result,
+// see connect.ExternalOffsetAlterer), which decides the REST message.
+func (w *Worker) AlterConnectorOffsets(ctx context.Context, connProps map[string]string, entries []connect.OffsetEntry) (managed bool, err error) {
 	name := connProps[connect.KeyName]
 	if w.IsRunning(name) && !w.connectorStopped(name) {
-		return fmt.Errorf("alter offsets of %s: %w", name, ErrConnectorRunning)
+		return false, fmt.Errorf("alter offsets of %s: %w", name, ErrConnectorRunning)
 	}
 	p, _, err := w.parseConnectorConfig(ctx, connProps)
 	if err != nil {
-		return fmt.Errorf("alter offsets of %s: %w", name, err)
+		return false, fmt.Errorf("alter offsets of %s: %w", name, err)
+	}
+	var sets []sinkOffset
+	var resets map[string][]int32
+	if p.Kind == plugins.KindSink {
+		// Check the payload before the connector acts on it.
+		for _, e := range entries {
+			so, err := parseSinkPartition(e)
+			if err != nil {
+				return false, fmt.Errorf("alter offsets of %s: %w", name, err)
+			}
+			if so.offset < 0 {
+				if resets == nil {
+					resets = map[string][]int32{}
+				}
+				resets[so.topic] = append(resets[so.topic], so.partition)
+			} else {
+				sets = append(sets, so)
+			}
+		}
 	}
 	conn, err := p.NewConnector()
 	if err != nil {
-		return err
+		return false, fmt.Errorf("alter offsets of %s: %w", name, err)
 	}
-	if oa, ok := conn.(connect.OffsetAlterer); ok {
-		if err := safeCall(func() error { return oa.AlterOffsets(ctx, connProps, entries) }); err != nil {
-			return fmt.Errorf("alter offsets of %s: refused by the connector: %w", name, err)
-		}
+	managed, err = alterConnectorOffsets(ctx, conn, connProps, entries)
+	if err != nil {
+		return false, fmt.Errorf("alter offsets of %s: refused by the connector: %w", name, err)
 	}
 	if p.Kind == plugins.KindSource {
 		if err := w.offsets.Set(ctx, name, entries); err != nil {
-			return fmt.Errorf("alter offsets of %s: %w", name, err)
+			return false, fmt.Errorf("alter offsets of %s: %w", name, err)
 		}
-		return nil
+		return managed, nil
 	}
 	admin, group, err := w.sinkAdmin(connProps)
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer admin.Close()
 	cc, err := NewClientConfig(w.cfg, AdminClient, connProps, "connector-adminclient-"+name)
 	if err != nil {
-		return err
-	}
-	var resets map[string][]int32
-	var sets []sinkOffset
-	for _, e := range entries {
-		so, err := parseSinkPartition(e)
-		if err != nil {
-			return fmt.Errorf("alter offsets of %s: %w", name, err)
-		}
-		if so.offset < 0 {
-			if resets == nil {
-				resets = map[string][]int32{}
-			}
-			resets[so.topic] = append(resets[so.topic], so.partition)
-		} else {
-			sets = append(sets, so)
-		}
+		return false, err
 	}
 	for topic, parts := range resets {
 		for _, part := range parts {
 			if err := admin.DeleteConsumerGroupOffset(group, topic, part); err != nil && !errors.Is(err, sarama.ErrUnknownTopicOrPartition) {
-				return fmt.Errorf("alter offsets of %s: reset %s-%d: %w", name, topic, part, err)
+				return false, fmt.Errorf("alter offsets of %s: reset %s-%d: %w", name, topic, part, err)
 			}
 		}
 	}
 	if len(sets) > 0 {
 		if err := commitGroupOffsets(cc, group, sets); err != nil {
-			return fmt.Errorf("alter offsets of %s: %w", name, err)
+			return false, fmt.Errorf("alter offsets of %s: %w", name, err)
 		}
 	}
-	return nil
+	return managed, nil
 }
 
-// ResetOffsets deletes all offsets of a stopped connector (KIP-875 DELETE).
+// ResetOffsets deletes all offsets of a stopped connector (KIP-875 DELETE);
+// see ResetConnectorOffsets.
 func (w *Worker) ResetOffsets(ctx context.Context, connProps map[string]string) error {
+	_, err := w.ResetConnectorOffsets(ctx, connProps)
+	return err
+}
+
+// ResetConnectorOffsets deletes all offsets of a stopped connector
+// (KIP-875 DELETE) and returns whether the connector manages its offsets
+// externally. As in Kafka, the connector's offset hook is called first
+// with every known partition mapped to a nil offset (a source connector's
+// partitions in the offset store; a sink connector's partitions with
+// offsets committed by its consumer group), so that a connector that keeps
+// offsets itself clears them; then the framework's offsets go (source: a
+// tombstone per partition; sink: the consumer group is deleted). A hook
+// error refuses the reset and leaves the framework's offsets in place.
+func (w *Worker) ResetConnectorOffsets(ctx context.Context, connProps map[string]string) (managed bool, err error) {
 	name := connProps[connect.KeyName]
 	p, _, err := w.parseConnectorConfig(ctx, connProps)
 	if err != nil {
-		return fmt.Errorf("reset offsets of %s: %w", name, err)
+		return false, fmt.Errorf("reset offsets of %s: %w", name, err)
 	}
 	if p.Kind == plugins.KindSink {
 		if w.IsRunning(name) && !w.connectorStopped(name) {
-			return fmt.Errorf("reset offsets of %s: %w", name, ErrConnectorRunning)
+			return false, fmt.Errorf("reset offsets of %s: %w", name, ErrConnectorRunning)
 		}
 		admin, group, err := w.sinkAdmin(connProps)
 		if err != nil {
-			return err
+			return false, err
 		}
 		defer admin.Close()
-		if err := admin.DeleteConsumerGroup(group); err != nil && !errors.Is(err, sarama.ErrGroupIDNotFound) {
-			return fmt.Errorf("reset offsets of %s: delete group %s: %w", name, group, err)
+		entries, err := groupOffsets(admin, group)
+		if err != nil {
+			return false, fmt.Errorf("reset offsets of %s: %w", name, err)
 		}
-		return nil
+		for i := range entries {
+			entries[i].Offset = nil
+		}
+		conn, err := p.NewConnector()
+		if err != nil {
+			return false, fmt.Errorf("reset offsets of %s: %w", name, err)
+		}
+		managed, err := alterConnectorOffsets(ctx, conn, connProps, entries)
+		if err != nil {
+			return false, fmt.Errorf("reset offsets of %s: refused by the connector: %w", name, err)
+		}
+		if err := admin.DeleteConsumerGroup(group); err != nil && !errors.Is(err, sarama.ErrGroupIDNotFound) {
+			return false, fmt.Errorf("reset offsets of %s: delete group %s: %w", name, group, err)
+		}
+		return managed, nil
 	}
 	entries, err := w.offsets.List(ctx, name)
 	if err != nil {
-		return fmt.Errorf("reset offsets of %s: %w", name, err)
+		return false, fmt.Errorf("reset offsets of %s: %w", name, err)
 	}
 	for i := range entries {
 		entries[i].Offset = nil
 	}
-	return w.AlterOffsets(ctx, connProps, entries)
+	return w.AlterConnectorOffsets(ctx, connProps, entries)
 }
 
 func (w *Worker) connectorStopped(name string) bool {

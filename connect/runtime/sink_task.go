@@ -32,6 +32,7 @@ type sinkRunner struct {
 	// Task-goroutine state.
 	session      sarama.ConsumerGroupSession
 	sessionID    int64
+	opened       bool // SinkTask.Open was called for the current assignment
 	assigned     map[connect.TopicPartition]bool
 	current      map[connect.TopicPartition]int64 // next offset after what was put
 	committed    map[connect.TopicPartition]int64
@@ -606,9 +607,17 @@ func (r *sinkRunner) seek(sess sarama.ConsumerGroupSession, tp connect.TopicPart
 }
 
 // onAssign runs on the task goroutine from Setup: Open, then rewinds
-// requested by Open.
+// requested by Open. Once the task is stopping the assignment is ignored
+// (no Open, so no Close either): the session is about to end, nothing of it
+// is delivered, and a connector must not see a context already cancelled by
+// the stop. An Open that fails because the stop interrupted it is logged,
+// not reported as a task failure.
 func (r *sinkRunner) onAssign(sess sarama.ConsumerGroupSession) {
 	t := r.t
+	if t.stopping() {
+		t.log.Debug("task stopping: partitions assigned by a last rebalance are not opened")
+		return
+	}
 	r.session = sess
 	r.sessionID++
 	var parts []connect.TopicPartition
@@ -631,7 +640,12 @@ func (r *sinkRunner) onAssign(sess sarama.ConsumerGroupSession) {
 	r.reqMu.Lock()
 	r.assignment = append([]connect.TopicPartition(nil), parts...)
 	r.reqMu.Unlock()
+	r.opened = true
 	if err := safeCall(func() error { return r.task.Open(t.ctx, parts) }); err != nil {
+		if t.stopping() {
+			t.log.Info("SinkTask.Open interrupted by the task's stop", "err", err)
+			return
+		}
 		t.fail(fmt.Errorf("open partitions: %w", err))
 		return
 	}
@@ -649,19 +663,31 @@ func (r *sinkRunner) onAssign(sess sarama.ConsumerGroupSession) {
 	t.log.Info("partitions assigned", "partitions", len(parts))
 }
 
-// onRevoke runs on the task goroutine from Cleanup: commit, then Close.
+// onRevoke runs on the task goroutine from Cleanup: commit, then Close of
+// the partitions Open was given. Close gets the task's graceful context,
+// cancelled only when task.shutdown.graceful.timeout.ms passes, since the
+// revocation that ends a clean stop is part of that stop.
 func (r *sinkRunner) onRevoke(sess sarama.ConsumerGroupSession) {
 	t := r.t
 	if !t.failed.Load() {
 		r.commit()
 	}
-	parts := make([]connect.TopicPartition, 0, len(r.assigned))
-	for tp := range r.assigned {
-		parts = append(parts, tp)
+	if r.opened {
+		parts := make([]connect.TopicPartition, 0, len(r.assigned))
+		for tp := range r.assigned {
+			parts = append(parts, tp)
+		}
+		sort.Slice(parts, func(i, j int) bool {
+			if parts[i].Topic != parts[j].Topic {
+				return parts[i].Topic < parts[j].Topic
+			}
+			return parts[i].Partition < parts[j].Partition
+		})
+		if err := safeCall(func() error { return r.task.Close(t.grace, parts) }); err != nil {
+			t.log.Warn("SinkTask.Close failed", "err", err)
+		}
 	}
-	if err := safeCall(func() error { return r.task.Close(t.ctx, parts) }); err != nil {
-		t.log.Warn("SinkTask.Close failed", "err", err)
-	}
+	r.opened = false
 	r.assigned = map[connect.TopicPartition]bool{}
 	r.current = map[connect.TopicPartition]int64{}
 	r.committed = map[connect.TopicPartition]int64{}

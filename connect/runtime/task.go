@@ -44,15 +44,21 @@ type workerTask struct {
 	stopReq   chan struct{}
 	abortOnce sync.Once
 	abort     chan struct{} // closed when the task is abandoned
-	abandoned atomic.Bool
-	failed    atomic.Bool
-	done      chan struct{}
+	// grace is cancelled only when the graceful stop deadline passes (the
+	// task is abandoned): callbacks that belong to a clean stop (sink
+	// Close, an Open racing the stop) get it instead of ctx.
+	grace       context.Context
+	graceCancel context.CancelFunc
+	abandoned   atomic.Bool
+	failed      atomic.Bool
+	done        chan struct{}
 }
 
 func newWorkerTask(w *Worker, id connect.TaskID, status TaskStatusListener) *workerTask {
 	ctx, cancel := context.WithCancel(context.Background())
+	grace, graceCancel := context.WithCancel(context.Background())
 	return &workerTask{
-		w: w, id: id, status: status,
+		w: w, id: id, status: status, grace: grace, graceCancel: graceCancel,
 		log:     w.log.With("connector", id.Connector, "task", id.Task),
 		metrics: w.metrics.forTask(id.Connector, id.Task),
 		wake:    make(chan struct{}, 1), ctx: ctx, cancel: cancel,
@@ -86,6 +92,7 @@ func (t *workerTask) build(ctx context.Context, connProps, taskProps map[string]
 }
 
 func (t *workerTask) finishWithoutRun() {
+	t.graceCancel()
 	t.failed.Store(true)
 	close(t.done)
 }
@@ -95,6 +102,7 @@ func (t *workerTask) launch(target TargetState) {
 	t.target = target
 	go func() {
 		defer close(t.done)
+		defer t.graceCancel()
 		defer t.chain.close()
 		defer t.errs.close()
 		defer func() {
@@ -167,7 +175,10 @@ func (t *workerTask) await(ctx context.Context) {
 	case <-ctx.Done():
 	}
 	t.abandoned.Store(true)
-	t.abortOnce.Do(func() { close(t.abort) })
+	t.abortOnce.Do(func() {
+		close(t.abort)
+		t.graceCancel()
+	})
 	err := fmt.Errorf("task %s did not stop within %s (task.shutdown.graceful.timeout.ms): abandoned, offsets not committed: %w",
 		t.id, t.w.cfg.TaskShutdownTimeout, ErrTimeout)
 	t.log.Error("graceful stop of task failed", "err", err)

@@ -1,6 +1,7 @@
 package queuesink
 
 import (
+	"fmt"
 	"strconv"
 	"sync/atomic"
 
@@ -12,9 +13,12 @@ import (
 // record reporter (dead-letter queue), duplicates skipped (dedup.field and
 // redeliveries below the stored offset), failed write transactions and
 // fence conflicts. Updates are atomic; Metrics is safe for concurrent use
-// and implements prometheus.Collector with the labels connector and task.
+// and implements prometheus.Collector with the constant labels connector
+// and task, so that several tasks' collectors register side by side on one
+// registry (the task registers its own on the worker's, see Task.Start).
 type Metrics struct {
 	connector, task string
+	descs           []*prometheus.Desc // in the order of sinkDescs
 
 	records     atomic.Int64
 	rows        atomic.Int64
@@ -28,7 +32,33 @@ type Metrics struct {
 
 // NewMetrics returns zeroed metrics of a task.
 func NewMetrics(connector string, task int) *Metrics {
-	return &Metrics{connector: connector, task: strconv.Itoa(task)}
+	m := &Metrics{connector: connector, task: strconv.Itoa(task)}
+	labels := prometheus.Labels{"connector": connector, "task": m.task}
+	for _, d := range sinkDescs {
+		m.descs = append(m.descs, prometheus.NewDesc(d.name, d.help, nil, labels))
+	}
+	return m
+}
+
+// MetricsProvider is what a task context offers when the runtime shares
+// its Prometheus registry with connectors (the worker's task contexts do).
+type MetricsProvider interface {
+	MetricsRegisterer() prometheus.Registerer
+}
+
+// registerMetrics registers m on the registry of tctx, if it offers one,
+// and returns the function that unregisters it; a context without a
+// registry, or a failed registration (returned), gives a no-op.
+func registerMetrics(tctx any, m *Metrics) (unregister func(), err error) {
+	mp, ok := tctx.(MetricsProvider)
+	if !ok || mp.MetricsRegisterer() == nil {
+		return func() {}, nil
+	}
+	reg := mp.MetricsRegisterer()
+	if err := reg.Register(m); err != nil {
+		return func() {}, fmt.Errorf("register metrics of %s-%s: %w", m.connector, m.task, err)
+	}
+	return func() { reg.Unregister(m) }, nil
 }
 
 // MetricsSnapshot is a point-in-time copy of Metrics.
@@ -44,22 +74,21 @@ func (m *Metrics) Snapshot() MetricsSnapshot {
 		LastBatchSeconds: float64(m.batchNanos.Load()) / 1e9}
 }
 
-var (
-	sinkLabels     = []string{"connector", "task"}
-	descRecords    = prometheus.NewDesc("onec_sink_records_total", "Records received from Kafka.", sinkLabels, nil)
-	descRows       = prometheus.NewDesc("onec_sink_rows_written_total", "Rows committed into the 1C register.", sinkLabels, nil)
-	descBatches    = prometheus.NewDesc("onec_sink_batches_total", "Write transactions committed (rows plus offsets).", sinkLabels, nil)
-	descDLQ        = prometheus.NewDesc("onec_sink_errant_records_total", "Records sent to the errant record reporter (dead-letter queue).", sinkLabels, nil)
-	descDuplicates = prometheus.NewDesc("onec_sink_duplicates_skipped_total", "Records skipped as duplicates (dedup.field, redeliveries).", sinkLabels, nil)
-	descErrors     = prometheus.NewDesc("onec_sink_write_errors_total", "Write transactions rolled back.", sinkLabels, nil)
-	descFenced     = prometheus.NewDesc("onec_sink_fenced_total", "Writes refused because another writer moved a partition's stored offset.", sinkLabels, nil)
-	descBatchSecs  = prometheus.NewDesc("onec_sink_last_batch_seconds", "Duration of the last committed write transaction.", sinkLabels, nil)
-	sinkDescs      = []*prometheus.Desc{descRecords, descRows, descBatches, descDLQ, descDuplicates, descErrors, descFenced, descBatchSecs}
-)
+// sinkDescs name and describe the metrics, in the order of Collect.
+var sinkDescs = []struct{ name, help string }{
+	{"onec_sink_records_total", "Records received from Kafka."},
+	{"onec_sink_rows_written_total", "Rows committed into the 1C register."},
+	{"onec_sink_batches_total", "Write transactions committed (rows plus offsets)."},
+	{"onec_sink_errant_records_total", "Records sent to the errant record reporter (dead-letter queue)."},
+	{"onec_sink_duplicates_skipped_total", "Records skipped as duplicates (dedup.field, redeliveries)."},
+	{"onec_sink_write_errors_total", "Write transactions rolled back."},
+	{"onec_sink_fenced_total", "Writes refused because another writer moved a partition's stored offset."},
+	{"onec_sink_last_batch_seconds", "Duration of the last committed write transaction."},
+}
 
 // Describe implements prometheus.Collector.
 func (m *Metrics) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range sinkDescs {
+	for _, d := range m.descs {
 		ch <- d
 	}
 }
@@ -67,15 +96,13 @@ func (m *Metrics) Describe(ch chan<- *prometheus.Desc) {
 // Collect implements prometheus.Collector.
 func (m *Metrics) Collect(ch chan<- prometheus.Metric) {
 	s := m.Snapshot()
-	c := func(d *prometheus.Desc, t prometheus.ValueType, v float64) {
-		ch <- prometheus.MustNewConstMetric(d, t, v, m.connector, m.task)
+	vals := []float64{float64(s.Records), float64(s.RowsWritten), float64(s.Batches), float64(s.DLQ),
+		float64(s.Duplicates), float64(s.WriteErrors), float64(s.Fenced), s.LastBatchSeconds}
+	for i, d := range m.descs {
+		t := prometheus.CounterValue
+		if i == len(m.descs)-1 {
+			t = prometheus.GaugeValue // last batch seconds
+		}
+		ch <- prometheus.MustNewConstMetric(d, t, vals[i])
 	}
-	c(descRecords, prometheus.CounterValue, float64(s.Records))
-	c(descRows, prometheus.CounterValue, float64(s.RowsWritten))
-	c(descBatches, prometheus.CounterValue, float64(s.Batches))
-	c(descDLQ, prometheus.CounterValue, float64(s.DLQ))
-	c(descDuplicates, prometheus.CounterValue, float64(s.Duplicates))
-	c(descErrors, prometheus.CounterValue, float64(s.WriteErrors))
-	c(descFenced, prometheus.CounterValue, float64(s.Fenced))
-	c(descBatchSecs, prometheus.GaugeValue, s.LastBatchSeconds)
 }

@@ -53,7 +53,9 @@ type Task struct {
 	w       *writer
 	policy  common.RetryPolicy
 	metrics *Metrics
-	hooks   *hooks
+	// unregister removes metrics from the worker's registry (Stop).
+	unregister func()
+	hooks      *hooks
 
 	parts    map[connect.TopicPartition]*partState
 	buf      []pending
@@ -73,8 +75,24 @@ func (t *Task) Metrics() *Metrics { return t.metrics }
 // Start parses the configuration, opens the database and the metadata,
 // resolves the register and creates the connector's objects (schema,
 // offsets table, sequence) if they are missing. A database that cannot be
-// reached is retried with back-off for errors.retry.timeout.
+// reached is retried with back-off for errors.retry.timeout. Once started,
+// the task's metrics are registered on the worker's Prometheus registry
+// when tctx offers one (MetricsProvider); Stop unregisters them.
 func (t *Task) Start(ctx context.Context, tctx connect.SinkTaskContext, props map[string]string) error {
+	if err := t.start(ctx, tctx, props); err != nil {
+		return err
+	}
+	unregister, err := registerMetrics(tctx, t.metrics)
+	if err != nil {
+		// A task of the same id not yet gone (abandoned): run without.
+		t.log.Warn("cannot register the task's metrics", "err", err)
+	}
+	t.unregister = unregister
+	return nil
+}
+
+// start is Start without the metrics registration.
+func (t *Task) start(ctx context.Context, tctx connect.SinkTaskContext, props map[string]string) error {
 	cfg, err := ParseConfig(props)
 	if err != nil {
 		return err
@@ -507,10 +525,15 @@ func sameColumns(a, b []dialect.Column) bool {
 	return slices.Equal(a, b)
 }
 
-// Stop releases the database connections. Buffered rows are not written:
+// Stop unregisters the task's metrics and releases the database
+// connections. Buffered rows are not written:
 // the runtime's last PreCommit (on partition revocation) wrote them, and
 // anything unwritten is consumed again from the stored offsets.
 func (t *Task) Stop(ctx context.Context) error {
+	if t.unregister != nil {
+		t.unregister()
+		t.unregister = nil
+	}
 	t.disarmLinger()
 	if t.bgCancel != nil {
 		t.bgCancel()
