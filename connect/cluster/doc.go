@@ -34,7 +34,12 @@
 // Threading. A [Member] is driven by one goroutine calling [Member.Run]; all
 // [Handler] callbacks are made from that goroutine, one at a time.
 // Heartbeats run on a goroutine of their own, over a connection of their
-// own, so a slow callback does not cost the membership. The accessors
+// own, so a slow callback does not cost the membership. They also run while
+// a JoinGroup or SyncGroup waits on the coordinator (up to the rebalance
+// timeout): kfake, unlike Kafka, expires a member whose JoinGroup it holds
+// and drops that JoinGroup unanswered, so the member keeps its session alive
+// and, when a heartbeat is answered UNKNOWN_MEMBER_ID, gives the pending
+// join up and joins afresh; the zombie rule stays armed meanwhile. The accessors
 // ([Member.Generation], [Member.IsLeader], …) and [Member.RequestRejoin] are
 // safe for concurrent use.
 package cluster

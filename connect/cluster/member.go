@@ -35,6 +35,7 @@ type Member struct {
 	coordAddr   string
 	memberID    string
 	generation  int32 // of the assignment in effect; -1 none
+	joinedGen   int32 // of the last JoinGroup answer for memberID; -1 none
 	round       Round
 	inRound     bool // round holds an assignment in effect
 	rebalancing bool
@@ -72,6 +73,7 @@ func NewMember(cfg Config, h Handler) (*Member, error) {
 		abandonCh:        make(chan struct{}),
 		rejoinCh:         make(chan string, 1),
 		generation:       -1,
+		joinedGen:        -1,
 		protocol:         cfg.Protocol,
 		lastCompletedGen: -1,
 		state:            NewAssignorState(),
@@ -449,6 +451,15 @@ func (m *Member) resetMember() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.memberID = ""
+	m.joinedGen = -1
+}
+
+// joined returns the member id and the generation of the last JoinGroup
+// answer for it (-1 if none: a new member is not in the group yet).
+func (m *Member) joined() (string, int32) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.memberID, m.joinedGen
 }
 
 // syncResult is one completed join + sync.
@@ -479,7 +490,11 @@ func (m *Member) coordinator() (*sarama.Broker, error) {
 	return b, nil
 }
 
-// joinAndSync runs one JoinGroup + SyncGroup exchange.
+// joinAndSync runs one JoinGroup + SyncGroup exchange. While it waits for
+// the coordinator's answers, a keep-alive heartbeats (keepAliveDuringJoin)
+// and the zombie watchdog stays armed (awaitCoordinator); a join the
+// coordinator dropped, or one outlived by the member's work, is abandoned
+// with a rejoinError.
 func (m *Member) joinAndSync(ctx context.Context) (*syncResult, error) {
 	b, err := m.coordinator()
 	if err != nil {
@@ -495,22 +510,35 @@ func (m *Member) joinAndSync(ctx context.Context) (*syncResult, error) {
 		return nil, fmt.Errorf("config snapshot: %w", err)
 	}
 
+	jctx, cancelJoin := context.WithCancelCause(ctx)
+	var ka joinKeepAlive
+	ka.set(m.joined())
+	var kaWG sync.WaitGroup
+	kaWG.Add(1)
+	m.hbWG.Add(1)
+	go func() {
+		defer m.hbWG.Done()
+		defer kaWG.Done()
+		m.keepAliveDuringJoin(jctx, b.Addr(), &ka, cancelJoin)
+	}()
+	defer kaWG.Wait()
+	defer cancelJoin(nil)
+
 	var join *sarama.JoinGroupResponse
 	for attempt := 0; ; attempt++ {
 		req := joinRequest(m.joinCfg.Version, m.cfg.GroupID, m.MemberID(), m.cfg.SessionTimeout, m.cfg.RebalanceTimeout, "rebalance")
 		for _, p := range m.cfg.Protocol.Offered() {
 			req.AddGroupProtocol(string(p), EncodeMetadata(m.metadata(p, snap.Offset)))
 		}
-		join, err = call(ctx, func() (*sarama.JoinGroupResponse, error) { return b.JoinGroup(req) })
+		join, err = awaitCoordinator(jctx, m, func() (*sarama.JoinGroupResponse, error) { return b.JoinGroup(req) })
 		if err != nil {
-			m.joinConn.close()
-			m.forgetCoordinator(b.Addr())
-			return nil, fmt.Errorf("join group: %w", err)
+			return nil, m.joinFailed(jctx, "join group", b.Addr(), err)
 		}
 		if join.Err == sarama.ErrMemberIdRequired && attempt < 3 {
 			m.mu.Lock()
-			m.memberID = join.MemberId
+			m.memberID, m.joinedGen = join.MemberId, -1
 			m.mu.Unlock()
+			ka.set(join.MemberId, -1) // pending, not a member yet: no heartbeats
 			continue
 		}
 		break
@@ -520,8 +548,9 @@ func (m *Member) joinAndSync(ctx context.Context) (*syncResult, error) {
 	}
 	m.touch(time.Now())
 	m.mu.Lock()
-	m.memberID = join.MemberId
+	m.memberID, m.joinedGen = join.MemberId, join.GenerationId
 	m.mu.Unlock()
+	ka.set(join.MemberId, join.GenerationId)
 	protocol, ok := protocolByName(join.GroupProtocol)
 	if !ok {
 		return nil, fmt.Errorf("%w: coordinator selected unknown protocol %q", ErrFatalGroup, join.GroupProtocol)
@@ -536,22 +565,82 @@ func (m *Member) joinAndSync(ctx context.Context) (*syncResult, error) {
 		}
 		log.Debug("computed assignments as coordinator-elected leader", "members", len(join.Members), "protocol", protocol)
 	}
-	sync, err := call(ctx, func() (*sarama.SyncGroupResponse, error) { return b.SyncGroup(sreq) })
+	synced, err := awaitCoordinator(jctx, m, func() (*sarama.SyncGroupResponse, error) { return b.SyncGroup(sreq) })
 	if err != nil {
-		m.joinConn.close()
-		m.forgetCoordinator(b.Addr())
-		return nil, fmt.Errorf("sync group: %w", err)
+		return nil, m.joinFailed(jctx, "sync group", b.Addr(), err)
 	}
-	if err := m.groupError("sync group", sync.Err, b.Addr()); err != nil {
+	if err := m.groupError("sync group", synced.Err, b.Addr()); err != nil {
 		return nil, err
 	}
 	m.touch(time.Now())
-	a, err := DecodeAssignment(sync.MemberAssignment)
+	a, err := DecodeAssignment(synced.MemberAssignment)
 	if err != nil {
 		return nil, fmt.Errorf("assignment from leader: %w", err)
 	}
 	res.a = a
 	return res, nil
+}
+
+// errFencedDuringJoin: the zombie watchdog stopped the member's work while
+// its JoinGroup or SyncGroup was pending; the metadata it sent claims work
+// it no longer runs, so it joins again.
+var errFencedDuringJoin = errors.New("work stopped for lack of contact with the coordinator while the join was pending")
+
+// joinFailed handles a JoinGroup or SyncGroup that got no answer: the
+// request may still be in flight on the join connection, so that is closed
+// in every case.
+func (m *Member) joinFailed(jctx context.Context, op, addr string, err error) error {
+	m.joinConn.close()
+	switch cause := context.Cause(jctx); {
+	case errors.Is(cause, errDroppedDuringJoin):
+		m.resetMember()
+		return rejoinError{fmt.Errorf("%s: %w", op, cause)}
+	case errors.Is(err, errFencedDuringJoin):
+		m.forgetCoordinator(addr)
+		return rejoinError{fmt.Errorf("%s: %w", op, err)}
+	}
+	m.forgetCoordinator(addr)
+	return fmt.Errorf("%s: %w", op, err)
+}
+
+// awaitCoordinator runs a JoinGroup or SyncGroup and waits for its answer
+// like call, bounded by jctx and the join connection's read timeout (above
+// the rebalance timeout). Meanwhile it runs the zombie rule on Run's
+// goroutine: when the member has heard nothing from the coordinator (the
+// keep-alive heartbeats included) for fenceAfter, it stops the member's
+// work and gives up the request with errFencedDuringJoin.
+func awaitCoordinator[T any](jctx context.Context, m *Member, f func() (T, error)) (T, error) {
+	type result struct {
+		v   T
+		err error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		v, err := f()
+		ch <- result{v, err}
+	}()
+	watchdog := time.NewTimer(m.fenceAfter())
+	defer watchdog.Stop()
+	var zero T
+	for {
+		var wd <-chan time.Time // armed only while the member holds work
+		if m.held != nil {
+			last := time.Unix(0, m.lastContact.Load())
+			watchdog.Reset(max(time.Until(last.Add(m.fenceAfter())), time.Millisecond))
+			wd = watchdog.C
+		}
+		select {
+		case r := <-ch:
+			return r.v, r.err
+		case <-jctx.Done():
+			return zero, jctx.Err()
+		case <-wd:
+			held := *m.held
+			if m.checkContact(jctx) && !held.Empty() {
+				return zero, errFencedDuringJoin
+			}
+		}
+	}
 }
 
 // groupError maps a coordinator error code to the member's reaction.
@@ -735,7 +824,7 @@ func (m *Member) leaveGroup(ctx context.Context, reason string) {
 	m.lastCompletedGen = -1
 	m.mu.Lock()
 	memberID := m.memberID
-	m.memberID, m.generation, m.inRound = "", -1, false
+	m.memberID, m.generation, m.inRound, m.joinedGen = "", -1, false, -1
 	m.mu.Unlock()
 	if memberID == "" {
 		return

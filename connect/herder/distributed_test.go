@@ -163,11 +163,24 @@ func TestDistributedRESTThroughFollower(t *testing.T) {
 			time.Sleep(100 * time.Millisecond)
 		}
 	}
+	// The status is 404 as soon as a worker has read the config removal; the
+	// instances stop right after, from the herder's event queue.
 	for _, w := range c.Workers() {
-		for _, id := range w.Herder.Running().Tasks {
-			if id.Connector == "alpha" {
-				t.Errorf("worker %s still runs %s", w.Name, id)
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			var left []string
+			for _, id := range w.Herder.Running().Tasks {
+				if id.Connector == "alpha" {
+					left = append(left, id.String())
+				}
 			}
+			if len(left) == 0 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("worker %s still runs %v 10s after the connector was deleted", w.Name, left)
+			}
+			time.Sleep(50 * time.Millisecond)
 		}
 	}
 	cl.WaitStatus(t, "beta", "RUNNING", 4, "RUNNING", 30*time.Second)
@@ -466,8 +479,15 @@ func TestDistributedZombieFencing(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	if !strings.Contains(victim.Logs.String(), "zombie fencing") {
-		t.Error("no offset commit was refused by the fence while the worker was a zombie")
+	// The final commit of the stopping tasks is refused by the fence; it is
+	// logged just after the herder's "lost" line.
+	deadline = time.Now().Add(5 * time.Second)
+	for !strings.Contains(victim.Logs.String(), "zombie fencing") {
+		if time.Now().After(deadline) {
+			t.Error("no offset commit was refused by the fence while the worker was a zombie")
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 	waitOn(t, cl, "seq", 3, c.Workers(), 40*time.Second)
 	time.Sleep(500 * time.Millisecond)
