@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"github.com/hamba/avro/v2"
 
@@ -34,7 +35,8 @@ type Converter struct {
 	plans     *lru.Cache[planKey, *writePlan]
 	parsed    *lru.Cache[int, avro.Schema]
 	readers   *lru.Cache[int, *readerSchema]
-	writers   sync.Pool
+	last      atomic.Pointer[writePlan] // the last fixed-id plan used: no lock, no hash for a run of one schema and topic
+	buffers   sync.Pool                 // *[]byte scratch space of FromConnect
 }
 
 // generated is the Avro form of one Connect schema.
@@ -56,6 +58,7 @@ type planKey struct {
 
 // writePlan is what FromConnect needs for one Connect schema and subject.
 type writePlan struct {
+	key    planKey
 	header [headerLen]byte
 	enc    *encNode
 }
@@ -85,7 +88,8 @@ func (c *Converter) configure(set *settings, client *registry.Client, isKey bool
 	c.plans = lru.New[planKey, *writePlan](n)
 	c.parsed = lru.New[int, avro.Schema](n)
 	c.readers = lru.New[int, *readerSchema](n)
-	c.writers.New = func() any { return avro.NewWriter(nil, 1024) }
+	c.last.Store(nil)
+	c.buffers.New = func() any { b := make([]byte, 0, 1024); return &b }
 }
 
 // Close releases the registry client's idle connections.
@@ -118,16 +122,18 @@ func (c *Converter) FromConnect(topic string, _ *converters.Headers, s *schema.S
 	if err != nil {
 		return nil, err
 	}
-	w := c.writers.Get().(*avro.Writer)
-	w.Reset(nil)
-	_, _ = w.Write(plan.header[:])
-	if err := write(w, plan.enc, v); err != nil {
-		c.writers.Put(w)
-		return nil, converters.Errorf(topic, err, "value does not fit schema %s", s)
+	buf := c.buffers.Get().(*[]byte)
+	b, err := appendValue(append((*buf)[:0], plan.header[:]...), plan.enc, v)
+	var out []byte
+	if err == nil {
+		out = append([]byte(nil), b...)
 	}
-	out := append([]byte(nil), w.Buffer()...)
-	if cap(w.Buffer()) <= 1<<20 {
-		c.writers.Put(w)
+	if cap(b) <= 1<<20 {
+		*buf = b
+		c.buffers.Put(buf)
+	}
+	if err != nil {
+		return nil, converters.Errorf(topic, err, "value does not fit schema %s", s)
 	}
 	return out, nil
 }
@@ -158,7 +164,11 @@ func (c *Converter) plan(topic string, s *schema.Schema) (*writePlan, error) {
 	fixedID := c.set.autoRegister || !c.set.useLatest
 	if fixedID {
 		// The common case, one lookup: no Avro schema, no subject name.
+		if p := c.last.Load(); p != nil && p.key.s == s && p.key.topic == topic {
+			return p, nil
+		}
 		if p, ok := c.plans.Get(planKey{s: s, topic: topic}); ok {
+			c.last.Store(p)
 			return p, nil
 		}
 	}
@@ -186,8 +196,9 @@ func (c *Converter) plan(topic string, s *schema.Schema) (*writePlan, error) {
 		if err != nil {
 			return nil, c.registryErr(topic, fmt.Sprintf("schema for subject %s", subject), err)
 		}
-		p := newPlan(id, g.enc)
+		p := newPlan(key, id, g.enc)
 		c.plans.Put(key, p)
+		c.last.Store(p)
 		return p, nil
 	default:
 		ctx, cancel := c.ctx()
@@ -208,7 +219,7 @@ func (c *Converter) plan(topic string, s *schema.Schema) (*writePlan, error) {
 		if err != nil {
 			return nil, converters.Errorf(topic, err, "%s cannot be written with the latest schema of subject %s (id %d)", s, subject, latest.ID)
 		}
-		p := newPlan(latest.ID, enc)
+		p := newPlan(key, latest.ID, enc)
 		c.plans.Put(key, p)
 		return p, nil
 	}
@@ -229,8 +240,8 @@ func (c *Converter) parse(id int, rs registry.Schema) (avro.Schema, error) {
 	return h, nil
 }
 
-func newPlan(id int, enc *encNode) *writePlan {
-	p := &writePlan{enc: enc}
+func newPlan(key planKey, id int, enc *encNode) *writePlan {
+	p := &writePlan{key: key, enc: enc}
 	p.header[0] = magicByte
 	binary.BigEndian.PutUint32(p.header[1:], uint32(id))
 	return p

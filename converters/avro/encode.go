@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"math/bits"
 	"time"
 
@@ -51,6 +52,8 @@ type encNode struct {
 	valIdx   int64 // eNullable: branch of the value
 	inner    *encNode
 	scale    int32
+	minD     decimal.Decimal // eDecimal*: MinInt64 and MaxInt64 at
+	maxD     decimal.Decimal // exponent -scale, the int64 bounds
 	size     int
 	symbols  map[string]int
 	elem     *encNode // arrays, map values
@@ -106,6 +109,7 @@ func buildEncoder(s *schema.Schema, h avro.Schema) (*encNode, error) {
 			}
 		}
 		n.kind, n.scale = eDecimal, scale
+		n.minD, n.maxD = decimal.New(math.MinInt64, -scale), decimal.New(math.MaxInt64, -scale)
 		if fx, ok := h.(*avro.FixedSchema); ok {
 			n.kind, n.size = eDecimalFixed, fx.Size()
 		}
@@ -346,6 +350,9 @@ func (e *encodeError) Error() string {
 func (e *encodeError) Unwrap() error { return e.err }
 
 func within(prefix string, err error) error {
+	if err == nil {
+		return nil
+	}
 	var ee *encodeError
 	if errors.As(err, &ee) {
 		sep := "."
@@ -361,324 +368,399 @@ func typeErr(n *encNode, v any) error {
 	return &encodeError{err: fmt.Errorf("expected %s, got %T", n.connect.Describe(), v)}
 }
 
-// write writes v as n.
-func write(w *avro.Writer, n *encNode, v any) error {
-	if v == nil && n.kind != eNullable && n.kind != eUnionStruct {
-		return &encodeError{err: fmt.Errorf("null value for required %s", n.connect.Describe())}
+// The Avro binary encoding, appended to a byte slice: ints and longs are
+// zigzag varints, bytes and strings a long length and the data, floats
+// little-endian IEEE 754, a union its branch index as a long, arrays and
+// maps blocks of a count and items ended by a zero count.
+
+// appendLong appends v as a zigzag varint; an Avro int is the same
+// encoding of its sign-extended value.
+func appendLong(b []byte, v int64) []byte {
+	u := uint64(v<<1) ^ uint64(v>>63)
+	for u >= 0x80 {
+		b = append(b, byte(u)|0x80)
+		u >>= 7
 	}
-	switch n.kind {
-	case eNullable:
+	return append(b, byte(u))
+}
+
+// appendBytes appends a length-prefixed byte sequence.
+func appendBytes(b, x []byte) []byte {
+	return append(appendLong(b, int64(len(x))), x...)
+}
+
+// appendString appends a length-prefixed string.
+func appendString(b []byte, x string) []byte {
+	return append(appendLong(b, int64(len(x))), x...)
+}
+
+// appendValue appends v as n. On error the returned slice holds a
+// partial encoding and must be dropped.
+func appendValue(b []byte, n *encNode, v any) ([]byte, error) {
+	for n.kind == eNullable { // a nullable value: the branch, then the value
 		if v == nil {
 			if n.nullIdx < 0 {
-				return &encodeError{err: errors.New("null value but the Avro union has no null branch")}
+				return b, &encodeError{err: errors.New("null value but the Avro union has no null branch")}
 			}
-			w.WriteLong(n.nullIdx)
-			return nil
+			return appendLong(b, n.nullIdx), nil
 		}
-		w.WriteLong(n.valIdx)
-		return write(w, n.inner, v)
-	case eBool:
-		x, ok := v.(bool)
-		if !ok {
-			return typeErr(n, v)
-		}
-		w.WriteBool(x)
-	case eInt8:
-		x, ok := v.(int8)
-		if !ok {
-			return typeErr(n, v)
-		}
-		w.WriteInt(int32(x))
-	case eInt16:
-		x, ok := v.(int16)
-		if !ok {
-			return typeErr(n, v)
-		}
-		w.WriteInt(int32(x))
-	case eInt32:
-		x, ok := v.(int32)
-		if !ok {
-			return typeErr(n, v)
-		}
-		w.WriteInt(x)
-	case eInt64:
-		x, ok := v.(int64)
-		if !ok {
-			return typeErr(n, v)
-		}
-		w.WriteLong(x)
-	case eFloat:
-		x, ok := v.(float32)
-		if !ok {
-			return typeErr(n, v)
-		}
-		w.WriteFloat(x)
-	case eDouble:
-		x, ok := v.(float64)
-		if !ok {
-			return typeErr(n, v)
-		}
-		w.WriteDouble(x)
+		b = appendLong(b, n.valIdx)
+		n = n.inner
+	}
+	if v == nil && n.kind != eUnionStruct {
+		return b, &encodeError{err: fmt.Errorf("null value for required %s", n.connect.Describe())}
+	}
+	switch n.kind {
 	case eString:
 		x, ok := v.(string)
 		if !ok {
-			return typeErr(n, v)
+			return b, typeErr(n, v)
 		}
-		w.WriteString(x)
+		return appendString(b, x), nil
+	case eDecimal, eDecimalFixed:
+		return appendDecimal(b, n, v)
+	case eRecord:
+		return appendRecord(b, n, v)
+	case eBool:
+		x, ok := v.(bool)
+		if !ok {
+			return b, typeErr(n, v)
+		}
+		if x {
+			return append(b, 1), nil
+		}
+		return append(b, 0), nil
+	case eInt8:
+		x, ok := v.(int8)
+		if !ok {
+			return b, typeErr(n, v)
+		}
+		return appendLong(b, int64(x)), nil
+	case eInt16:
+		x, ok := v.(int16)
+		if !ok {
+			return b, typeErr(n, v)
+		}
+		return appendLong(b, int64(x)), nil
+	case eInt32:
+		x, ok := v.(int32)
+		if !ok {
+			return b, typeErr(n, v)
+		}
+		return appendLong(b, int64(x)), nil
+	case eInt64:
+		x, ok := v.(int64)
+		if !ok {
+			return b, typeErr(n, v)
+		}
+		return appendLong(b, x), nil
+	case eFloat:
+		x, ok := v.(float32)
+		if !ok {
+			return b, typeErr(n, v)
+		}
+		return binary.LittleEndian.AppendUint32(b, math.Float32bits(x)), nil
+	case eDouble:
+		x, ok := v.(float64)
+		if !ok {
+			return b, typeErr(n, v)
+		}
+		return binary.LittleEndian.AppendUint64(b, math.Float64bits(x)), nil
 	case eEnum:
 		x, ok := v.(string)
 		if !ok {
-			return typeErr(n, v)
+			return b, typeErr(n, v)
 		}
 		i, ok := n.symbols[x]
 		if !ok {
-			return &encodeError{err: fmt.Errorf("%q is not a symbol of the Avro enum", x)}
+			return b, &encodeError{err: fmt.Errorf("%q is not a symbol of the Avro enum", x)}
 		}
-		w.WriteInt(int32(i))
-	case eBytes, eFixed:
+		return appendLong(b, int64(i)), nil
+	case eBytes:
 		x, ok := v.([]byte)
 		if !ok {
-			return typeErr(n, v)
+			return b, typeErr(n, v)
 		}
-		if n.kind == eFixed {
-			if len(x) != n.size {
-				return &encodeError{err: fmt.Errorf("%d bytes for an Avro fixed of size %d", len(x), n.size)}
-			}
-			_, _ = w.Write(x)
-			return nil
+		return appendBytes(b, x), nil
+	case eFixed:
+		x, ok := v.([]byte)
+		if !ok {
+			return b, typeErr(n, v)
 		}
-		w.WriteBytes(x)
+		if len(x) != n.size {
+			return b, &encodeError{err: fmt.Errorf("%d bytes for an Avro fixed of size %d", len(x), n.size)}
+		}
+		return append(b, x...), nil
 	case eDate, eTime, eTimestamp:
 		t, ok := v.(time.Time)
 		if !ok {
-			return typeErr(n, v)
+			return b, typeErr(n, v)
 		}
-		return writeTime(w, n.kind, t)
-	case eDecimal, eDecimalFixed:
-		return writeDecimal(w, n, v)
+		return appendTime(b, n.kind, t)
 	case eArray:
 		arr, ok := v.([]any)
 		if !ok {
-			return typeErr(n, v)
+			return b, typeErr(n, v)
 		}
 		if len(arr) > 0 {
-			w.WriteBlockHeader(int64(len(arr)), 0)
+			b = appendLong(b, int64(len(arr)))
+			var err error
 			for i, e := range arr {
-				if err := write(w, n.elem, e); err != nil {
-					return within(fmt.Sprintf("[%d]", i), err)
+				if b, err = appendValue(b, n.elem, e); err != nil {
+					return b, within(fmt.Sprintf("[%d]", i), err)
 				}
 			}
 		}
-		w.WriteLong(0)
+		return append(b, 0), nil
 	case eMap:
-		return writeMap(w, n, v)
+		return appendMap(b, n, v)
 	case eMapEntries:
-		return writeMapEntries(w, n, v)
-	case eRecord:
-		return writeRecord(w, n, v)
+		return appendMapEntries(b, n, v)
 	case eUnionStruct:
-		return writeUnionStruct(w, n, v)
-	default:
-		return fmt.Errorf("internal error: encoding plan kind %d", n.kind)
+		return appendUnionStruct(b, n, v)
 	}
-	return nil
+	return b, fmt.Errorf("internal error: encoding plan kind %d", n.kind)
 }
 
-func writeTime(w *avro.Writer, kind encKind, t time.Time) error {
+func appendTime(b []byte, kind encKind, t time.Time) ([]byte, error) {
 	switch kind {
 	case eDate:
 		days, err := schema.DateToDays(t)
 		if err != nil {
-			return &encodeError{err: err}
+			return b, &encodeError{err: err}
 		}
-		w.WriteInt(days)
+		return appendLong(b, int64(days)), nil
 	case eTime:
 		ms, err := schema.TimeToMillis(t)
 		if err != nil {
-			return &encodeError{err: err}
+			return b, &encodeError{err: err}
 		}
-		w.WriteInt(ms)
-	default:
-		w.WriteLong(t.UnixMilli())
+		return appendLong(b, int64(ms)), nil
 	}
-	return nil
+	return appendLong(b, t.UnixMilli()), nil
 }
 
-func writeRecord(w *avro.Writer, n *encNode, v any) error {
+func appendRecord(b []byte, n *encNode, v any) ([]byte, error) {
 	st, ok := v.(*schema.Struct)
 	if !ok || st == nil {
-		return typeErr(n, v)
+		return b, typeErr(n, v)
 	}
 	if ss := st.Schema(); ss != n.connect && !ss.Equal(n.connect) {
-		return &encodeError{err: errors.New("struct schema does not match the field schema")}
+		return b, &encodeError{err: errors.New("struct schema does not match the field schema")}
 	}
+	var err error
 	for i := range n.fields {
 		f := &n.fields[i]
 		if f.idx < 0 {
-			_, _ = w.Write(f.def)
+			b = append(b, f.def...)
 			continue
 		}
-		if err := write(w, f.node, st.At(f.idx)); err != nil {
-			return within(f.name, err)
+		v, fn := st.At(f.idx), f.node
+		// The commonest fields of 1C records, without a call of
+		// appendValue; anything else, and every error, goes there.
+		switch fn.kind {
+		case eString:
+			if x, ok := v.(string); ok {
+				b = appendString(b, x)
+				continue
+			}
+		case eNullable:
+			if fn.inner.kind == eString {
+				if x, ok := v.(string); ok {
+					b = appendString(appendLong(b, fn.valIdx), x)
+					continue
+				}
+			}
+		case eDecimal, eDecimalFixed:
+			if v != nil {
+				if b, err = appendDecimal(b, fn, v); err != nil {
+					return b, within(f.name, err)
+				}
+				continue
+			}
+		}
+		if b, err = appendValue(b, fn, v); err != nil {
+			return b, within(f.name, err)
 		}
 	}
-	return nil
+	return b, nil
 }
 
-func writeMap(w *avro.Writer, n *encNode, v any) error {
+func appendMap(b []byte, n *encNode, v any) ([]byte, error) {
+	var err error
 	switch m := v.(type) {
 	case map[string]any:
 		if len(m) > 0 {
-			w.WriteBlockHeader(int64(len(m)), 0)
+			b = appendLong(b, int64(len(m)))
 			for k, e := range m {
-				w.WriteString(k)
-				if err := write(w, n.elem, e); err != nil {
-					return within("["+k+"]", err)
+				b = appendString(b, k)
+				if b, err = appendValue(b, n.elem, e); err != nil {
+					return b, within("["+k+"]", err)
 				}
 			}
 		}
 	case map[any]any:
 		if len(m) > 0 {
-			w.WriteBlockHeader(int64(len(m)), 0)
+			b = appendLong(b, int64(len(m)))
 			for k, e := range m {
 				ks, ok := k.(string)
 				if !ok {
-					return &encodeError{err: fmt.Errorf("map key %T is not a string", k)}
+					return b, &encodeError{err: fmt.Errorf("map key %T is not a string", k)}
 				}
-				w.WriteString(ks)
-				if err := write(w, n.elem, e); err != nil {
-					return within("["+ks+"]", err)
+				b = appendString(b, ks)
+				if b, err = appendValue(b, n.elem, e); err != nil {
+					return b, within("["+ks+"]", err)
 				}
 			}
 		}
 	default:
-		return typeErr(n, v)
+		return b, typeErr(n, v)
 	}
-	w.WriteLong(0)
-	return nil
+	return append(b, 0), nil
 }
 
-func writeMapEntries(w *avro.Writer, n *encNode, v any) error {
-	entry := func(k, e any) error {
-		first, second, a, b := n.key, n.elem, k, e
+func appendMapEntries(b []byte, n *encNode, v any) ([]byte, error) {
+	entry := func(b []byte, k, e any) ([]byte, error) {
+		first, second, x, y := n.key, n.elem, k, e
 		if !n.keyFirst {
-			first, second, a, b = n.elem, n.key, e, k
+			first, second, x, y = n.elem, n.key, e, k
 		}
-		if err := write(w, first, a); err != nil {
-			return within(fmt.Sprintf("{%v}", k), err)
+		var err error
+		if b, err = appendValue(b, first, x); err != nil {
+			return b, within(fmt.Sprintf("{%v}", k), err)
 		}
-		if err := write(w, second, b); err != nil {
-			return within(fmt.Sprintf("[%v]", k), err)
+		if b, err = appendValue(b, second, y); err != nil {
+			return b, within(fmt.Sprintf("[%v]", k), err)
 		}
-		return nil
+		return b, nil
 	}
+	var err error
 	switch m := v.(type) {
 	case map[any]any:
 		if len(m) > 0 {
-			w.WriteBlockHeader(int64(len(m)), 0)
+			b = appendLong(b, int64(len(m)))
 			for k, e := range m {
-				if err := entry(k, e); err != nil {
-					return err
+				if b, err = entry(b, k, e); err != nil {
+					return b, err
 				}
 			}
 		}
 	case map[string]any:
 		if len(m) > 0 {
-			w.WriteBlockHeader(int64(len(m)), 0)
+			b = appendLong(b, int64(len(m)))
 			for k, e := range m {
-				if err := entry(k, e); err != nil {
-					return err
+				if b, err = entry(b, k, e); err != nil {
+					return b, err
 				}
 			}
 		}
 	default:
-		return typeErr(n, v)
+		return b, typeErr(n, v)
 	}
-	w.WriteLong(0)
-	return nil
+	return append(b, 0), nil
 }
 
-func writeUnionStruct(w *avro.Writer, n *encNode, v any) error {
+func appendUnionStruct(b []byte, n *encNode, v any) ([]byte, error) {
 	if v == nil {
 		if n.nullIdx < 0 {
-			return &encodeError{err: errors.New("null value but the Avro union has no null branch")}
+			return b, &encodeError{err: errors.New("null value but the Avro union has no null branch")}
 		}
-		w.WriteLong(n.nullIdx)
-		return nil
+		return appendLong(b, n.nullIdx), nil
 	}
 	st, ok := v.(*schema.Struct)
 	if !ok || st == nil {
-		return typeErr(n, v)
+		return b, typeErr(n, v)
 	}
 	for i, m := range n.members {
 		if e := st.Raw(i); e != nil {
-			w.WriteLong(m.branch)
-			return within(n.connect.Fields()[i].Name, write(w, m.node, e))
+			b, err := appendValue(appendLong(b, m.branch), m.node, e)
+			return b, within(n.connect.Fields()[i].Name, err)
 		}
 	}
 	if n.nullIdx >= 0 {
-		w.WriteLong(n.nullIdx)
-		return nil
+		return appendLong(b, n.nullIdx), nil
 	}
-	return &encodeError{err: errors.New("union struct has no member set")}
+	return b, &encodeError{err: errors.New("union struct has no member set")}
 }
 
-// writeDecimal writes a Decimal at the schema's scale. A value with more
-// fractional digits than the scale is an error, never rounded.
-func writeDecimal(w *avro.Writer, n *encNode, v any) error {
+// appendDecimal appends a Decimal at the schema's scale. A value with
+// more fractional digits than the scale is an error, never rounded.
+func appendDecimal(b []byte, n *encNode, v any) ([]byte, error) {
 	d, ok := v.(decimal.Decimal)
 	if !ok {
 		var err error
 		if d, err = schema.ToDecimal(v); err != nil {
-			return &encodeError{err: err}
+			return b, &encodeError{err: err}
 		}
 	}
-	var buf [9]byte
-	b, ok := smallTwosComplement(d, n.scale, &buf)
-	if !ok {
-		u, err := schema.Unscaled(d, n.scale)
-		if err != nil {
-			return &encodeError{err: err}
+	if c, ok := unscaledInt64(d, n); ok {
+		// Minimal two's complement, as Java's BigInteger.toByteArray: the
+		// bits of |c| (of ^c when negative) plus a sign bit.
+		mag := uint64(c)
+		if c < 0 {
+			mag = ^mag
 		}
-		b = schema.BigIntToTwosComplement(u)
+		size := bits.Len64(mag)/8 + 1
+		if n.kind == eDecimalFixed {
+			if size > n.size {
+				return b, fixedTooSmall(size, n.size)
+			}
+			b = appendFill(b, c < 0, n.size-size)
+		} else {
+			b = append(b, byte(size<<1)) // size ≤ 8: a one-byte varint
+		}
+		// All eight bytes big-endian at once, then keep the low size.
+		b = binary.BigEndian.AppendUint64(b, uint64(c)<<(64-8*size))
+		return b[:len(b)-8+size], nil
 	}
+	u, err := schema.Unscaled(d, n.scale)
+	if err != nil {
+		return b, &encodeError{err: err}
+	}
+	x := schema.BigIntToTwosComplement(u)
 	if n.kind == eDecimalFixed {
-		return writeFixedDecimal(w, b, n.size)
+		if len(x) > n.size {
+			return b, fixedTooSmall(len(x), n.size)
+		}
+		return append(appendFill(b, x[0]&0x80 != 0, n.size-len(x)), x...), nil
 	}
-	w.WriteBytes(b)
-	return nil
+	return appendBytes(b, x), nil
 }
 
-func writeFixedDecimal(w *avro.Writer, b []byte, size int) error {
-	if len(b) > size {
-		return &encodeError{err: fmt.Errorf("decimal needs %d bytes, the Avro fixed has %d", len(b), size)}
+// unscaledInt64 is schema.UnscaledInt64 at n's scale, with a fast path
+// for the common decimal whose exponent is already -scale: one comparison
+// with a precomputed bound.
+func unscaledInt64(d decimal.Decimal, n *encNode) (int64, bool) {
+	if d.Exponent() != -n.scale {
+		return schema.UnscaledInt64(d, n.scale)
 	}
+	switch d.Sign() { // 0 also for the zero Decimal{}, whose coefficient is nil
+	case 0:
+		return 0, true
+	case 1:
+		if d.Cmp(n.maxD) > 0 {
+			return 0, false
+		}
+	default:
+		if d.Cmp(n.minD) < 0 {
+			return 0, false
+		}
+	}
+	return d.CoefficientInt64(), true
+}
+
+// appendFill appends k sign-extension bytes of a fixed-size decimal.
+func appendFill(b []byte, neg bool, k int) []byte {
 	fill := byte(0)
-	if b[0]&0x80 != 0 {
+	if neg {
 		fill = 0xff
 	}
-	for range size - len(b) {
-		_, _ = w.Write([]byte{fill})
+	for range k {
+		b = append(b, fill)
 	}
-	_, _ = w.Write(b)
-	return nil
+	return b
 }
 
-// smallTwosComplement is the allocation-free path of DecimalToBytes for
-// unscaled values that fit in int64. ok is false when the slow path must
-// decide (big values, or digits beyond the scale that may be an error).
-func smallTwosComplement(d decimal.Decimal, scale int32, buf *[9]byte) ([]byte, bool) {
-	c, ok := schema.UnscaledInt64(d, scale)
-	if !ok {
-		return nil, false
-	}
-	binary.BigEndian.PutUint64(buf[1:], uint64(c))
-	// Minimal two's complement, as Java's BigInteger.toByteArray: the
-	// bits of |c| (of ^c when negative) plus a sign bit.
-	mag := uint64(c)
-	if c < 0 {
-		mag = ^mag
-	}
-	n := bits.Len64(mag)/8 + 1
-	return buf[9-n:], true
+func fixedTooSmall(need, size int) error {
+	return &encodeError{err: fmt.Errorf("decimal needs %d bytes, the Avro fixed has %d", need, size)}
 }
