@@ -1,5 +1,7 @@
 package config
 
+import "strings"
+
 import "encoding/json"
 
 // ConfigInfos is the body of Kafka Connect's
@@ -69,11 +71,18 @@ type ConfigValueInfo struct {
 
 // Messages returns every error message in config order, the lines of
 // Kafka's "Connector configuration is invalid and contains the following
-// N error(s)" response.
+// N error(s)" response. A message that does not name its key (a
+// connector's own check may say just "no 1C object …") is prefixed with
+// "<key>: ", so every line of the response says which key is wrong.
 func (c ConfigInfos) Messages() []string {
 	var out []string
 	for _, ci := range c.Configs {
-		out = append(out, ci.Value.Errors...)
+		for _, msg := range ci.Value.Errors {
+			if name := ci.Value.Name; name != "" && !strings.Contains(msg, name) {
+				msg = name + ": " + msg
+			}
+			out = append(out, msg)
+		}
 	}
 	return out
 }
