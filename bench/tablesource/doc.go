@@ -10,7 +10,9 @@
 //
 //	go test ./bench/tablesource -run TestThroughput -v -count=1
 //
-// Results are logged as records/s and as a share of the limit; with
+// Results are logged as records/s, as a share of the limit and as CPU
+// time of the process (worker, kfake; not PostgreSQL) per record, the
+// figure that stays comparable when the machine is shared; with
 // BENCH_PROFILE=file a CPU profile of the JSON run is written. The test
 // fails under the floors the issue sets only when BENCH_ENFORCE=1 (the
 // shared CI machines are too noisy for absolute floors).

@@ -8,6 +8,7 @@ import (
 	"os"
 	"runtime/pprof"
 	"strconv"
+	"syscall"
 	"testing"
 	"time"
 
@@ -96,6 +97,16 @@ func produceRate(t *testing.T, k *testkit.KafkaCluster, topic string, n int64, k
 	return float64(n) / time.Since(start).Seconds()
 }
 
+// cpuTime is the CPU time (user + system) this process has used: the
+// worker, kfake and the benchmark itself, not PostgreSQL.
+func cpuTime(t *testing.T) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		t.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
 // endOffsets sums the end offsets of a topic's partitions.
 func endOffsets(t *testing.T, c sarama.Client, topic string) int64 {
 	parts, err := c.Partitions(topic)
@@ -114,8 +125,9 @@ func endOffsets(t *testing.T, c sarama.Client, topic string) int64 {
 }
 
 // connectorRate snapshots the table through the worker with the given
-// converter settings and returns records/s and the average value size.
-func connectorRate(t *testing.T, k *testkit.KafkaCluster, dsn, name string, n int64, conv map[string]string, profile string) (float64, int) {
+// converter settings and returns records/s, the average value size and
+// the process CPU time per record.
+func connectorRate(t *testing.T, k *testkit.KafkaCluster, dsn, name string, n int64, conv map[string]string, profile string) (float64, int, time.Duration) {
 	topic := "bench." + name
 	k.CreateTopic(t, topic, 4, nil)
 	reg := plugins.New()
@@ -142,7 +154,7 @@ func connectorRate(t *testing.T, k *testkit.KafkaCluster, dsn, name string, n in
 		}
 		pprof.StartCPUProfile(f)
 	}
-	start := time.Now()
+	start, cpu0 := time.Now(), cpuTime(t)
 	s.Client.Expect(t, "PUT", connecttest.Path(name, "/config"), cfg, 201, nil)
 	deadline := start.Add(time.Minute + time.Duration(n)*100*time.Microsecond)
 	for endOffsets(t, c, topic) < n {
@@ -151,7 +163,7 @@ func connectorRate(t *testing.T, k *testkit.KafkaCluster, dsn, name string, n in
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	el := time.Since(start)
+	el, cpu := time.Since(start), cpuTime(t)-cpu0
 	if f != nil {
 		pprof.StopCPUProfile()
 		f.Close()
@@ -163,7 +175,7 @@ func connectorRate(t *testing.T, k *testkit.KafkaCluster, dsn, name string, n in
 		size += len(m.Value)
 	}
 	s.Client.Expect(t, "DELETE", connecttest.Path(name, ""), nil, 204, nil)
-	return float64(n) / el.Seconds(), size / max(1, min(len(sample), 1000))
+	return float64(n) / el.Seconds(), size / max(1, min(len(sample), 1000)), cpu / time.Duration(n)
 }
 
 // TestThroughput measures the table snapshot against the physical limit.
@@ -200,17 +212,25 @@ func TestThroughput(t *testing.T) {
 		"value.converter": "org.apache.kafka.connect.json.JsonConverter", "value.converter.schemas.enable": "false"}
 	avroConv := map[string]string{"key.converter": "io.confluent.connect.avro.AvroConverter", "key.converter.schema.registry.url": reg.URL,
 		"value.converter": "io.confluent.connect.avro.AvroConverter", "value.converter.schema.registry.url": reg.URL}
-	jsonRate, jsonSize := connectorRate(t, k, dsn, "json", n, jsonConv, os.Getenv("BENCH_PROFILE"))
-	avroRate, avroSize := connectorRate(t, k, dsn, "avro", n, avroConv, "")
+	jsonRate, jsonSize, jsonCPU := connectorRate(t, k, dsn, "json", n, jsonConv, os.Getenv("BENCH_PROFILE"))
+	avroRate, avroSize, avroCPU := connectorRate(t, k, dsn, "avro", n, avroConv, "")
 	copyR := copyRate(t, ctx, dsn, ol.Table.PG(), n)
 	k.CreateTopic(t, "bench.raw", 4, nil)
+	cpu0 := cpuTime(t)
 	prodR := produceRate(t, k, "bench.raw", n, 60, jsonSize)
+	prodCPU := (cpuTime(t) - cpu0) / time.Duration(n)
 	limit := min(copyR, prodR)
 	t.Logf("rows %d, %.0f bytes a row in PostgreSQL", n, rowBytes)
-	t.Logf("limit: COPY %.0f rows/s, sarama pre-encoded %d B %.0f records/s → limit %.0f records/s", copyR, jsonSize, prodR, limit)
-	t.Logf("OneCTableSource JSON: %.0f records/s (%.0f%% of the limit), value %d B", jsonRate, 100*jsonRate/limit, jsonSize)
-	t.Logf("OneCTableSource Avro: %.0f records/s (%.0f%% of the limit), value %d B", avroRate, 100*avroRate/limit, avroSize)
+	t.Logf("limit: COPY %.0f rows/s, sarama pre-encoded %d B %.0f records/s (%.1f µs CPU a record) → limit %.0f records/s",
+		copyR, jsonSize, prodR, us(prodCPU), limit)
+	t.Logf("OneCTableSource JSON: %.0f records/s (%.0f%% of the limit), value %d B, %.1f µs CPU a record (worker and kfake)",
+		jsonRate, 100*jsonRate/limit, jsonSize, us(jsonCPU))
+	t.Logf("OneCTableSource Avro: %.0f records/s (%.0f%% of the limit), value %d B, %.1f µs CPU a record (worker and kfake)",
+		avroRate, 100*avroRate/limit, avroSize, us(avroCPU))
 	if os.Getenv("BENCH_ENFORCE") == "1" && (jsonRate < 200_000 || jsonRate < limit/2) {
 		t.Errorf("JSON: %.0f records/s, want ≥ 200,000 and ≥ 50%% of the limit (%.0f)", jsonRate, limit)
 	}
 }
+
+// us renders a duration in microseconds.
+func us(d time.Duration) float64 { return float64(d) / float64(time.Microsecond) }

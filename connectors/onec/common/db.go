@@ -219,6 +219,16 @@ type Tx struct {
 // Querier runs statements inside the transaction.
 func (t *Tx) Querier() dialect.Querier { return t.q }
 
+// FastQuerier runs statements inside the transaction like Querier; on
+// PostgreSQL its Rows decode columns from their wire bytes
+// (dialect.PGXFast), for reads of many rows.
+func (t *Tx) FastQuerier() dialect.Querier {
+	if t.pg != nil {
+		return dialect.PGXFast(t.pg)
+	}
+	return t.q
+}
+
 // PGX returns the pgx transaction (nil on SQL Server).
 func (t *Tx) PGX() pgx.Tx { return t.pg }
 

@@ -21,7 +21,9 @@
 //     SQL Server: TDS bulk copy);
 //   - a small execution abstraction, [Querier], over pgx (pgx.Tx,
 //     *pgx.Conn, *pgxpool.Pool) and database/sql (*sql.Tx, *sql.Conn,
-//     *sql.DB with go-mssqldb).
+//     *sql.DB with go-mssqldb); for read paths, [PGXFast] decodes
+//     PostgreSQL's binary wire values itself ([PGRowDecoder]) instead of
+//     through pgx's generic Values.
 //
 // It must not know 1C metadata: callers describe tables with the plain
 // [Table] and [Column] types (the metadata package builds them). It never

@@ -175,6 +175,10 @@ func TestPGBulkInsertAndPaging(t *testing.T) {
 		ctx, conn, _ := pgSetup(t)
 		testBulkInsertAndPaging(t, ctx, conn, dialect.PGX(poolLike{conn}))
 	})
+	t.Run("fast rows", func(t *testing.T) {
+		ctx, conn, _ := pgSetup(t)
+		testBulkInsertAndPaging(t, ctx, conn, dialect.PGXFast(conn))
+	})
 }
 
 func testBulkInsertAndPaging(t *testing.T, ctx context.Context, pool *pgx.Conn, q dialect.Querier) {

@@ -65,9 +65,9 @@ func (t *Task) lockNext(ctx context.Context, db *common.DB, p *plan, q *queries)
 		}
 	}
 	settledCol := q.settled && !q.deletesOnRead
-	var src rowSource = tx.Querier()
+	src := tx.Querier()
 	if pg := tx.PGX(); pg != nil {
-		src = pgSource{pg}
+		src = dialect.PGXFast(pg)
 	}
 	r.rows, r.settled, r.rowErrs, r.err = readRows(ctx, db.Dialect(), src, p, settledCol, !q.deletesOnRead, t.cfg.Register, q.lockBatch, args...)
 	if q.deletesOnRead && r.err == nil {
@@ -99,9 +99,9 @@ func (t *Task) readStream(ctx context.Context, db *common.DB, p *plan, q *querie
 		args = []any{av, t.cfg.BatchSize}
 	}
 	r.err = db.WithConn(ctx, func(qr dialect.Querier, pg *pgx.Conn) (err error) {
-		var src rowSource = qr
+		src := qr
 		if pg != nil {
-			src = pgSource{pg}
+			src = dialect.PGXFast(pg)
 		}
 		r.rows, r.settled, r.rowErrs, err = readRows(ctx, d, src, p, q.settled, false, t.cfg.Register, q.readAfter, args...)
 		return err
@@ -113,7 +113,7 @@ func (t *Task) readStream(ctx context.Context, db *common.DB, p *plan, q *querie
 // check of row i (true where the DBMS gives none). A row that does not
 // decode is returned with its error in rowErrs. withKey adds each row's
 // number in database form (for the DELETE of delete mode).
-func readRows(ctx context.Context, d dialect.Dialect, q rowSource, p *plan, hasSettled, withKey bool, register, query string, args ...any) ([]*row, []bool, []error, error) {
+func readRows(ctx context.Context, d dialect.Dialect, q dialect.Querier, p *plan, hasSettled, withKey bool, register, query string, args ...any) ([]*row, []bool, []error, error) {
 	rs, err := q.Query(ctx, query, args...)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("read %s: %w", register, err)
@@ -157,24 +157,6 @@ func readRows(ctx context.Context, d dialect.Dialect, q rowSource, p *plan, hasS
 		return nil, nil, nil, fmt.Errorf("read %s: %w", register, err)
 	}
 	return rows, settled, rowErrs, nil
-}
-
-// rowSource runs a query: a dialect.Querier, or pgSource for the
-// PostgreSQL fast path.
-type rowSource interface {
-	Query(ctx context.Context, sql string, args ...any) (dialect.Rows, error)
-}
-
-// pgSource reads through pgx with the fast column decoding of pgRows.
-type pgSource struct{ q pgQueryer }
-
-// Query implements rowSource.
-func (s pgSource) Query(ctx context.Context, sql string, args ...any) (dialect.Rows, error) {
-	rows, err := s.q.Query(ctx, sql, args...)
-	if err != nil {
-		return nil, err
-	}
-	return newPGRows(rows), nil
 }
 
 // prefetch starts fn on a goroutine of its own; the next Poll takes its

@@ -36,9 +36,25 @@ type page struct {
 	err   error
 }
 
-// reader reads the pages of a pass in a goroutine, one page ahead of the
-// runtime (prefetch), so the database read and the mapping overlap with
-// conversion and production. Poll consumes pages from ch.
+// rawPage is one keyset page as read from the database: raw rows, the
+// rows of their tabular sections, and the resume positions before and
+// after it.
+type rawPage struct {
+	j      job
+	rows   [][]any
+	secs   map[string]map[string][][]any
+	before []string // the key the page starts after (nil: from the start)
+	after  []string // the page's last key (before when the page is empty)
+	last   bool     // the page ends the object's pass
+	err    error
+}
+
+// reader reads the pages of a pass ahead of the runtime in two stages, so
+// that the database, the decoding of rows and their mapping to records run
+// side by side with conversion and production: a fetch goroutine reads
+// raw pages (the database works on the next page meanwhile), a map
+// goroutine turns them into records. Poll consumes pages from ch, in
+// order.
 type reader struct {
 	ch     chan page
 	cancel context.CancelFunc
@@ -47,7 +63,7 @@ type reader struct {
 
 func (r *reader) stop() {
 	r.cancel()
-	for range r.ch { // drain so the goroutine can finish
+	for range r.ch { // drain so the goroutines can finish
 	}
 	<-r.done
 }
@@ -64,23 +80,36 @@ type job struct {
 // one, or until ctx ends or an error (sent as a page).
 func startReader(parent context.Context, d dialect.Dialect, db *common.DB, yo, limit int, jobs []job) *reader {
 	ctx, cancel := context.WithCancel(parent)
-	r := &reader{ch: make(chan page, 2), cancel: cancel, done: make(chan struct{})}
-	go func() {
-		defer close(r.done)
-		defer close(r.ch)
+	r := &reader{ch: make(chan page, 1), cancel: cancel, done: make(chan struct{})}
+	raw := make(chan rawPage, 1)
+	go func() { // fetch
+		defer close(raw)
 		for _, j := range jobs {
 			after := j.after
 			for {
-				p := readPage(ctx, d, db, yo, limit, j, after)
+				rp := fetchPage(ctx, d, db, yo, limit, j, after)
 				select {
-				case r.ch <- p:
+				case raw <- rp:
 				case <-ctx.Done():
 					return
 				}
-				if p.err != nil || p.last {
+				if rp.err != nil || rp.last {
 					break
 				}
-				after = p.after
+				after = rp.after
+			}
+		}
+	}()
+	go func() { // map
+		defer close(r.done)
+		defer close(r.ch)
+		for rp := range raw {
+			select {
+			case r.ch <- mapPage(rp):
+			case <-ctx.Done():
+				for range raw { // until fetch sees ctx end
+				}
+				return
 			}
 		}
 	}()
@@ -88,12 +117,18 @@ func startReader(parent context.Context, d dialect.Dialect, db *common.DB, yo, l
 }
 
 // readPage reads the page after the key after (texts) and maps it.
-//
-// Transaction scope: one read-only transaction per page; keyset reads by
-// the clustered key take no table lock.
 func readPage(ctx context.Context, d dialect.Dialect, db *common.DB, yo, limit int, j job, after []string) page {
+	return mapPage(fetchPage(ctx, d, db, yo, limit, j, after))
+}
+
+// fetchPage reads the page after the key after (texts) with the rows of
+// its tabular sections.
+//
+// Transaction scope: one read-only transaction per page (its rows and
+// their sections); keyset reads by the clustered key take no table lock.
+func fetchPage(ctx context.Context, d dialect.Dialect, db *common.DB, yo, limit int, j job, after []string) rawPage {
 	t := j.t
-	p := page{t: t}
+	p := rawPage{j: j, before: after, after: after}
 	var afterVals []any
 	if after != nil {
 		afterVals = make([]any, len(after))
@@ -130,7 +165,7 @@ func readPage(ctx context.Context, d dialect.Dialect, db *common.DB, yo, limit i
 		return p
 	}
 	defer tx.Rollback()
-	rows, err := queryRows(ctx, tx.Querier(), []dialect.Stmt{st}, len(t.cols))
+	rows, err := queryRows(ctx, tx.FastQuerier(), []dialect.Stmt{st}, len(t.cols))
 	if err != nil {
 		p.err = fmt.Errorf("read %s: %w", t.fullName, err)
 		return p
@@ -140,8 +175,8 @@ func readPage(ctx context.Context, d dialect.Dialect, db *common.DB, yo, limit i
 	if !p.last {
 		rows = rows[:limit]
 	}
-	secs, err := t.readSections(ctx, d, tx.Querier(), rows)
-	if err != nil {
+	p.rows = rows
+	if p.secs, err = t.readSections(ctx, d, tx.FastQuerier(), rows); err != nil {
 		p.err = err
 		return p
 	}
@@ -149,40 +184,51 @@ func readPage(ctx context.Context, d dialect.Dialect, db *common.DB, yo, limit i
 		p.err = fmt.Errorf("read %s: %w", t.fullName, err)
 		return p
 	}
-	p.after = after
 	if len(rows) > 0 {
 		if p.after, err = t.keyTexts(d, rows[len(rows)-1], yo); err != nil {
 			p.err = err
 			return p
 		}
 	}
-	prev := map[string]any{OffsetPass: j.pass, OffsetAfter: jsonText(after), OffsetVStart: j.vstart}
-	end := map[string]any{OffsetPass: j.pass, OffsetAfter: jsonText(p.after), OffsetVStart: j.vstart}
+	return p
+}
+
+// mapPage turns a raw page into records. Every record but the page's last
+// carries the position before the page, so a restart re-reads the page
+// (at least once); the last carries the position after it, or "done".
+func mapPage(rp rawPage) page {
+	j, t := rp.j, rp.j.t
+	p := page{t: t, after: rp.after, last: rp.last, err: rp.err}
+	if p.err != nil {
+		return p
+	}
+	prev := map[string]any{OffsetPass: j.pass, OffsetAfter: jsonText(rp.before), OffsetVStart: j.vstart}
+	end := map[string]any{OffsetPass: j.pass, OffsetAfter: jsonText(rp.after), OffsetVStart: j.vstart}
 	if p.last {
 		end = map[string]any{OffsetPass: j.pass, OffsetDone: true, OffsetDoneMS: time.Now().UnixMilli(), OffsetVersion: j.vstart - 1}
 	}
-	p.recs = make([]*connect.SourceRecord, 0, len(rows))
-	for i, r := range rows {
+	p.recs = make([]*connect.SourceRecord, len(rp.rows))
+	recs := make([]connect.SourceRecord, len(rp.rows)) // one allocation for the page
+	for i, r := range rp.rows {
 		var sec map[string][][]any
-		if secs != nil {
-			sec = secs[string(asBytes(r[t.keyIdx[0]]))]
+		if rp.secs != nil {
+			sec = rp.secs[string(asBytes(r[t.keyIdx[0]]))]
 		}
 		v, err := t.om.Struct(r, sec)
 		if err != nil {
 			p.err = fmt.Errorf("map a row of %s: %w", t.fullName, err)
+			p.recs = nil
 			return p
 		}
 		off := prev
-		if i == len(rows)-1 {
+		if i == len(rp.rows)-1 {
 			off = end
 		}
-		p.recs = append(p.recs, &connect.SourceRecord{Record: connect.Record{Topic: t.topic, KeySchema: t.keySchema, Key: t.keyOf(v),
-			ValueSchema: t.om.Schema(), Value: v}, SourcePartition: t.partition, SourceOffset: off})
+		recs[i] = connect.SourceRecord{Record: connect.Record{Topic: t.topic, KeySchema: t.keySchema, Key: t.keyOf(v),
+			ValueSchema: t.om.Schema(), Value: v}, SourcePartition: t.partition, SourceOffset: off}
+		p.recs[i] = &recs[i]
 	}
-	if len(rows) == 0 && p.last && after != nil {
-		// An empty last page: nothing carries "done"; the caller marks it.
-		return p
-	}
+	// An empty last page carries no "done"; nextPage marks the position.
 	return p
 }
 
@@ -253,15 +299,21 @@ func (t *target) readSections(ctx context.Context, d dialect.Dialect, q dialect.
 	return out, nil
 }
 
+// queryRows runs stmts and returns their rows of ncols raw values each.
 func queryRows(ctx context.Context, q dialect.Querier, stmts []dialect.Stmt, ncols int) ([][]any, error) {
 	var out [][]any
+	var slab []any // rows' values, allocated rowsPerSlab rows at a time
 	for _, st := range stmts {
 		rows, err := q.Query(ctx, st.SQL, st.Args...)
 		if err != nil {
 			return nil, err
 		}
 		for rows.Next() {
-			dst := make([]any, ncols)
+			if len(slab) < ncols {
+				slab = make([]any, rowsPerSlab*ncols)
+			}
+			dst := slab[:ncols:ncols]
+			slab = slab[ncols:]
 			if err := rows.Scan(dst); err != nil {
 				rows.Close()
 				return nil, err
@@ -274,6 +326,9 @@ func queryRows(ctx context.Context, q dialect.Querier, stmts []dialect.Stmt, nco
 	}
 	return out, nil
 }
+
+// rowsPerSlab is how many rows' values queryRows allocates at once.
+const rowsPerSlab = 256
 
 // parseCanonical parses common.Text's form of a key value back.
 func parseCanonical(c dialect.Column, s string) (any, error) {

@@ -33,6 +33,7 @@ type target struct {
 	key      []dialect.Column // clustered key, in order
 	keyIdx   []int            // positions of key in cols
 	keyProps []string         // key fields (value struct field names)
+	keyField []int            // their indexes in the value struct
 	version  int              // position of _Version in cols, -1 = none
 	sections []section
 
@@ -124,6 +125,7 @@ func newTarget(m *rowmap.Mapper, o *metadata.Object, s *settings) (*target, erro
 		}
 		kb.Field(p.Name, f.Schema)
 		t.keyProps = append(t.keyProps, p.Name)
+		t.keyField = append(t.keyField, f.Index)
 	}
 	if len(props) == 0 { // constant
 		keyNames = []string{mcols[0].Name}
@@ -177,9 +179,8 @@ func (t *target) keyOf(v *schema.Struct) *schema.Struct {
 		k.Set(0, t.obj.Name)
 		return k
 	}
-	for i, n := range t.keyProps {
-		x, _ := v.Get(n)
-		k.Set(i, x)
+	for i, f := range t.keyField {
+		k.Set(i, v.At(f))
 	}
 	return k
 }

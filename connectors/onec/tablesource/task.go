@@ -350,7 +350,7 @@ func (t *Task) incremental(ctx context.Context) ([]*connect.SourceRecord, error)
 		if err != nil {
 			return nil, err
 		}
-		rows, err := queryRows(ctx, tx.Querier(), []dialect.Stmt{{SQL: q, Args: []any{t.s.batchSize, versionBytes(p.version), versionBytes(t.hiSafe)}}}, len(tg.cols))
+		rows, err := queryRows(ctx, tx.FastQuerier(), []dialect.Stmt{{SQL: q, Args: []any{t.s.batchSize, versionBytes(p.version), versionBytes(t.hiSafe)}}}, len(tg.cols))
 		if err == nil {
 			err = tx.Commit(ctx)
 		}
@@ -398,7 +398,7 @@ func (t *Task) readSectionsTx(ctx context.Context, tg *target, rows [][]any) (ma
 		return nil, err
 	}
 	defer tx.Rollback()
-	secs, err := tg.readSections(ctx, t.db.Dialect(), tx.Querier(), rows)
+	secs, err := tg.readSections(ctx, t.db.Dialect(), tx.FastQuerier(), rows)
 	if err != nil {
 		return nil, err
 	}
