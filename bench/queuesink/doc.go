@@ -3,7 +3,13 @@
 // next to the physical limit measured in the same run on the same machine:
 // the same rows, already encoded, bulk-inserted with COPY in transactions
 // of the same size on one connection, without Kafka and without the
-// connector. The report gives both rates and their ratio (target ≥ 50 %).
+// connector. The report gives both rates and their ratio (target ≥ 50 %),
+// and the CPU each took per row in this process (worker, connector and the
+// in-process Kafka broker) and in the PostgreSQL backends (read from /proc
+// on Linux): on a small machine the two compete for the same cores, so
+// the ratio follows the CPU ratio. Progress is polled from the connector's
+// offsets table, not with count(*) over the growing register, which would
+// take database CPU from the connector.
 //
 // One command:
 //

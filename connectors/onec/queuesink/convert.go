@@ -7,12 +7,13 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf16"
+	"unicode/utf8"
 
-	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/shopspring/decimal"
 
 	"github.com/onecconnect/onecconnect/connect"
@@ -22,31 +23,48 @@ import (
 )
 
 // converter turns sink records into register rows in database form. It
-// is immutable and safe for concurrent use.
+// keeps scratch space and the last encoded values between records, so it
+// belongs to one goroutine (the task's); a new plan takes a new converter.
 type converter struct {
 	p *plan
 	d dialect.Dialect
+
+	cells cellSlab // the rows' cells
+	ints  intSlab  // PostgreSQL numerics of the rows
+	// memo holds, per plan column, the last value converted for a source
+	// that repeats between records (topic, partition, timestamps,
+	// headers) and its encoding.
+	memo  []memoCell
+	hbuf  []byte // headers JSON being built
+	lastH string // the last headers JSON, reused while it repeats
+}
+
+// memoCell is one column's last conversion.
+type memoCell struct {
+	in, out any
+	ok      bool
+}
+
+// memoized reports whether values of src repeat often enough between
+// consecutive records to remember their encoding. Their values are
+// comparable (strings, integers, times).
+func memoized(src source) bool {
+	switch src {
+	case srcTopic, srcPartition, srcHeaders, srcTimestamp, srcReceived:
+		return true
+	}
+	return false
 }
 
 // row converts rec into one value per plan column, in database form (as
 // dialect.Encode returns), leaving the sequence column for the writer. It
 // also returns the dedup id in database form (nil without dedup.field). A
-// value that does not fit its field is a *FieldError.
+// value that does not fit its field is a *FieldError. The row is cut from
+// a slab shared with neighbouring rows; it stays valid until dropped.
 func (c *converter) row(rec *connect.SinkRecord, now time.Time) (row []any, dedupID any, err error) {
 	p := c.p
-	row = make([]any, len(p.cols))
+	row = c.cells.row(len(p.cols))
 	copy(row, p.fill)
-	set := func(t *target, v any, from string) error {
-		if v == nil {
-			return nil // the filler: the empty value of the type
-		}
-		enc, err := c.value(t, v, from)
-		if err != nil {
-			return err
-		}
-		row[t.col] = enc
-		return nil
-	}
 	for _, t := range p.keyed {
 		var v any
 		switch t.src {
@@ -66,11 +84,7 @@ func (c *converter) row(rec *connect.SinkRecord, now time.Time) (row []any, dedu
 		case srcValue:
 			v = rec.Value
 		case srcHeaders:
-			if len(rec.Headers) == 0 {
-				v = "{}"
-			} else {
-				v = headersJSON(rec.Headers)
-			}
+			v = c.headers(rec.Headers)
 		case srcTimestamp:
 			if !rec.Timestamp.IsZero() {
 				v = rec.Timestamp
@@ -78,12 +92,12 @@ func (c *converter) row(rec *connect.SinkRecord, now time.Time) (row []any, dedu
 		case srcReceived:
 			v = now
 		}
-		if err := set(t, v, t.key); err != nil {
+		if err := c.set(row, t, v, t.key); err != nil {
 			return nil, nil, err
 		}
 	}
 	if p.structMode() && rec.Value != nil {
-		if err := c.fillStruct(rec.Value, set); err != nil {
+		if err := c.fillStruct(row, rec.Value); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -109,14 +123,54 @@ func (c *converter) row(rec *connect.SinkRecord, now time.Time) (row []any, dedu
 	return row, dedupID, nil
 }
 
+// set converts v (from names its source, for errors) into row's cell of
+// t; nil leaves the filler, the empty value of the type.
+func (c *converter) set(row []any, t *target, v any, from string) error {
+	if v == nil {
+		return nil
+	}
+	var m *memoCell
+	if t.key != "" && memoized(t.src) {
+		if c.memo == nil {
+			c.memo = make([]memoCell, len(c.p.cols))
+		}
+		if m = &c.memo[t.col]; m.ok && m.in == v {
+			row[t.col] = m.out
+			return nil
+		}
+	}
+	enc, err := c.value(t, v, from)
+	if err != nil {
+		return err
+	}
+	if m != nil {
+		*m = memoCell{in: v, out: enc, ok: true}
+	}
+	row[t.col] = enc
+	return nil
+}
+
+// headers renders h as headersJSON does, reusing the previous string while
+// the headers repeat.
+func (c *converter) headers(h connect.Headers) string {
+	if len(h) == 0 {
+		return "{}"
+	}
+	c.hbuf = appendHeadersJSON(c.hbuf[:0], h)
+	if string(c.hbuf) != c.lastH {
+		c.lastH = string(c.hbuf)
+	}
+	return c.lastH
+}
+
 // fillStruct sets the register fields named like the fields of a struct
 // or JSON-object value; names the register lacks are ignored.
-func (c *converter) fillStruct(v any, set func(*target, any, string) error) error {
+func (c *converter) fillStruct(row []any, v any) error {
 	switch x := v.(type) {
 	case *schema.Struct:
 		for _, f := range x.Schema().Fields() {
 			if t := c.p.structs[strings.ToLower(f.Name)]; t != nil {
-				if err := set(t, x.At(f.Index), "value."+f.Name); err != nil {
+				if err := c.set(row, t, x.At(f.Index), "value."+f.Name); err != nil {
 					return err
 				}
 			}
@@ -125,7 +179,7 @@ func (c *converter) fillStruct(v any, set func(*target, any, string) error) erro
 	case map[string]any:
 		for k, fv := range x {
 			if t := c.p.structs[strings.ToLower(k)]; t != nil {
-				if err := set(t, fv, "value."+k); err != nil {
+				if err := c.set(row, t, fv, "value."+k); err != nil {
 					return err
 				}
 			}
@@ -166,7 +220,7 @@ func (c *converter) value(t *target, v any, from string) (any, error) {
 			if p := t.dcol.Precision; p > 0 && p < len(pow10) && (n >= pow10[p] || n <= -pow10[p]) {
 				return nil, ferr(fmt.Sprintf("%d does not fit Число(%d,0): at most %d integer digit(s)", n, p, p), nil)
 			}
-			if enc, ok := encodeInt(c.d, n); ok {
+			if enc, ok := encodeInt(c.d, &c.ints, n); ok {
 				return enc, nil
 			}
 			canon = n
@@ -254,20 +308,6 @@ var pow10 = func() []int64 {
 	}
 	return out
 }()
-
-// encodeInt is dialect.Encode of an integer into a numeric column that
-// holds it, without the decimal arithmetic (it runs for every row's
-// partition, offset and number); TestEncodeIntMatchesDialect keeps it equal
-// to Encode.
-func encodeInt(d dialect.Dialect, n int64) (any, bool) {
-	switch d.Name() {
-	case dialect.NamePostgres:
-		return pgtype.Numeric{Int: big.NewInt(n), Valid: true}, true
-	case dialect.NameSQLServer:
-		return strconv.FormatInt(n, 10), true
-	}
-	return nil, false
-}
 
 // smallInt returns Go integers as int64.
 func smallInt(v any) (int64, bool) {
@@ -440,23 +480,95 @@ func toBool(v any) (bool, error) {
 	return false, fmt.Errorf("want a boolean, got %s", goType(v))
 }
 
-// headersJSON renders headers as a JSON object of strings; a repeated key
-// keeps its last value.
+// headersJSON renders headers as a JSON object of strings, as
+// encoding/json renders a map[string]string (keys sorted, HTML-safe
+// escapes); a repeated key keeps its last value.
 func headersJSON(h connect.Headers) string {
-	m := make(map[string]string, len(h))
-	for _, x := range h {
-		if x.Value == nil {
-			m[x.Key] = ""
-			continue
+	return string(appendHeadersJSON(nil, h))
+}
+
+// maxFastHeaders is the most headers appendHeadersJSON renders without a
+// map.
+const maxFastHeaders = 16
+
+// appendHeadersJSON appends headersJSON(h) to buf. Small header sets of
+// plain strings (the usual case) are written directly; others go through
+// encoding/json.
+func appendHeadersJSON(buf []byte, h connect.Headers) []byte {
+	type kv struct{ k, v string }
+	var arr [maxFastHeaders]kv
+	fast := len(h) <= maxFastHeaders
+	pairs := arr[:0]
+	for i := 0; fast && i < len(h); i++ {
+		x := h[i]
+		var v string
+		switch y := x.Value.(type) {
+		case nil:
+		case string:
+			v = y
+		default:
+			fast = false // []byte and the rest: rendered by toText below
 		}
-		s, err := toText(x.Value)
-		if err != nil {
-			s = fmt.Sprint(x.Value)
+		if !fast || !plainJSON(x.Key) || !plainJSON(v) {
+			fast = false
+			break
 		}
-		m[x.Key] = s
+		dup := false
+		for j := range pairs {
+			if pairs[j].k == x.Key {
+				pairs[j].v, dup = v, true
+				break
+			}
+		}
+		if !dup {
+			pairs = append(pairs, kv{x.Key, v})
+		}
 	}
-	b, _ := json.Marshal(m) // map[string]string always marshals
-	return string(b)
+	if !fast {
+		m := make(map[string]string, len(h))
+		for _, x := range h {
+			if x.Value == nil {
+				m[x.Key] = ""
+				continue
+			}
+			s, err := toText(x.Value)
+			if err != nil {
+				s = fmt.Sprint(x.Value)
+			}
+			m[x.Key] = s
+		}
+		b, _ := json.Marshal(m) // map[string]string always marshals
+		return append(buf, b...)
+	}
+	slices.SortFunc(pairs, func(a, b kv) int { return strings.Compare(a.k, b.k) })
+	buf = append(buf, '{')
+	for i, p := range pairs {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		buf = append(buf, '"')
+		buf = append(buf, p.k...)
+		buf = append(buf, `":"`...)
+		buf = append(buf, p.v...)
+		buf = append(buf, '"')
+	}
+	return append(buf, '}')
+}
+
+// plainJSON reports whether encoding/json writes s unchanged between
+// quotes: valid UTF-8 without control characters, quotes, backslashes,
+// the HTML-sensitive <, > and &, or U+2028/U+2029.
+func plainJSON(s string) bool {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20, c == '"', c == '\\', c == '<', c == '>', c == '&':
+			return false
+		case c >= 0x80:
+			ascii = false
+		}
+	}
+	return ascii || (utf8.ValidString(s) && !strings.Contains(s, "\u2028") && !strings.Contains(s, "\u2029"))
 }
 
 // utf16Len counts UTF-16 code units, the unit both engines measure string

@@ -35,7 +35,8 @@
 // Delivery guarantee: exactly-once into the register. A full batch is
 // written in the background while the next one is consumed (one batch in
 // flight per task; batches commit in order), the rest at the runtime's
-// offset commit. Each batch is one database transaction (scope, in order): move the stored offset of every
+// offset commit (in the background too; Close on revocation waits for
+// it). Each batch is one database transaction (scope, in order): move the stored offset of every
 // partition in the batch in the connector's table onec_connect.
 // onec_sink_offsets, fenced on the value the task last read or wrote (a
 // row lock on each offsets row); with dedup.field drop ids already in the

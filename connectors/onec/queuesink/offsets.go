@@ -230,28 +230,42 @@ type offsetMove struct {
 	next int64
 }
 
-// moveOffsets applies the moves in q's transaction. A stored offset that is
-// no longer the one the task last saw means another writer owns the
-// partition now: ErrFenced, and the caller rolls back.
+// moveOffsets applies the moves in q's transaction, one statement each. A
+// stored offset that is no longer the one the task last saw means another
+// writer owns the partition now: ErrFenced, and the caller rolls back.
 func moveOffsets(ctx context.Context, q dialect.Querier, s offsetSQL, connector string, moves []offsetMove) error {
 	for _, m := range moves {
-		var n int64
-		var err error
+		sql, args := moveStatement(s, connector, m)
+		n, err := q.Exec(ctx, sql, args...)
+		if err := checkMove(m, n, err); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// moveStatement is the statement applying m: the fenced update, or the
+// insert of a partition with no stored offset yet. It affects one row
+// unless the fence fails.
+func moveStatement(s offsetSQL, connector string, m offsetMove) (string, []any) {
+	if m.from.known {
+		return s.update, []any{connector, m.tp.Topic, int64(m.tp.Partition), m.next, m.from.next}
+	}
+	return s.insert, []any{connector, m.tp.Topic, int64(m.tp.Partition), m.next}
+}
+
+// checkMove turns the outcome of m's statement (rows affected, error) into
+// nil, the statement's error, or ErrFenced.
+func checkMove(m offsetMove, affected int64, err error) error {
+	if err != nil {
+		return fmt.Errorf("store offset %d of %s: %w", m.next, m.tp, err)
+	}
+	if affected != 1 {
+		was := "no stored offset"
 		if m.from.known {
-			n, err = q.Exec(ctx, s.update, connector, m.tp.Topic, int64(m.tp.Partition), m.next, m.from.next)
-		} else {
-			n, err = q.Exec(ctx, s.insert, connector, m.tp.Topic, int64(m.tp.Partition), m.next)
+			was = fmt.Sprintf("stored offset %d", m.from.next)
 		}
-		if err != nil {
-			return fmt.Errorf("store offset %d of %s: %w", m.next, m.tp, err)
-		}
-		if n != 1 {
-			was := "no stored offset"
-			if m.from.known {
-				was = fmt.Sprintf("stored offset %d", m.from.next)
-			}
-			return fmt.Errorf("%s: expected %s: %w", m.tp, was, ErrFenced)
-		}
+		return fmt.Errorf("%s: expected %s: %w", m.tp, was, ErrFenced)
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"slices"
 	"time"
 
@@ -229,10 +230,11 @@ func (t *Task) Close(ctx context.Context, partitions []connect.TopicPartition) e
 
 // Put converts the records and buffers their rows; a full batch is
 // written in the background while consumption goes on (one batch in
-// flight), a partial one at the next PreCommit, which batch.linger.ms
-// requests. A record that does not fit the register goes to the
-// errant record reporter; under errors.tolerance=none Put then returns the
-// reporter's error and the task fails with a message naming the field.
+// flight), a partial one (also in the background) at the next PreCommit,
+// which batch.linger.ms requests. A record that does not fit the register
+// goes to the errant record reporter; under errors.tolerance=none Put then
+// returns the reporter's error and the task fails with a message naming
+// the field.
 func (t *Task) Put(ctx context.Context, records []*connect.SinkRecord) error {
 	if t.fatal != nil {
 		return t.fatal
@@ -269,7 +271,7 @@ func (t *Task) Put(ctx context.Context, records []*connect.SinkRecord) error {
 		ps.next = off + 1
 	}
 	if len(t.buf) >= t.cfg.BatchSize {
-		if err := t.flush(ctx, nil, true); err != nil && t.fatal != nil {
+		if err := t.flush(ctx, nil); err != nil && t.fatal != nil {
 			return t.fatal
 		}
 		return nil
@@ -297,15 +299,18 @@ func (t *Task) disarmLinger() {
 	}
 }
 
-// PreCommit writes the buffered rows and the partitions' positions in one
-// transaction and returns the stored offsets, which the runtime then
-// commits to the consumer group (for lag monitoring and tooling; the
-// offsets table stays the source of truth on assignment).
+// PreCommit waits for the batch in flight, starts writing the buffered
+// rows and the partitions' positions in one transaction in the background
+// (Close, which follows a revocation, waits for it), and returns the
+// offsets stored so far, which the runtime then commits to the consumer
+// group (for lag monitoring and tooling; the offsets table stays the
+// source of truth on assignment). Consumption goes on while the database
+// works; a failed write rewinds at the next PreCommit, Put or Close.
 func (t *Task) PreCommit(ctx context.Context, current map[connect.TopicPartition]int64) (map[connect.TopicPartition]int64, error) {
 	if t.fatal != nil {
 		return nil, t.fatal
 	}
-	if err := t.flush(ctx, current, false); err != nil {
+	if err := t.flush(ctx, current); err != nil {
 		return nil, err
 	}
 	out := make(map[connect.TopicPartition]int64, len(t.parts))
@@ -318,7 +323,8 @@ func (t *Task) PreCommit(ctx context.Context, current map[connect.TopicPartition
 }
 
 // Flush implements connect.SinkTask for runtimes that do not call
-// PreCommit: it writes like PreCommit.
+// PreCommit: it writes like PreCommit (the offsets the runtime commits
+// afterwards only serve monitoring).
 func (t *Task) Flush(ctx context.Context, offsets map[connect.TopicPartition]int64) error {
 	_, err := t.PreCommit(ctx, offsets)
 	return err
@@ -337,12 +343,12 @@ type flight struct {
 // after the last record put, or to the runtime's position (current, which
 // also passes records the runtime skipped) where that is further and
 // trustworthy. A batch written before is waited for first, so batches
-// commit in order and each one's fence is the previous one's result. With
-// async the write runs in the background (one at a time), overlapping the
-// database's work with the consumption of the next batch; otherwise it
-// completes before flush returns. On failure the buffer is dropped and the
-// partitions are rewound to their stored offsets.
-func (t *Task) flush(ctx context.Context, current map[connect.TopicPartition]int64, async bool) error {
+// commit in order and each one's fence is the previous one's result. The
+// write runs in the background (one at a time), overlapping the database's
+// work with the consumption of the next batch; collect takes its result.
+// On failure the buffer is dropped and the partitions are rewound to their
+// stored offsets.
+func (t *Task) flush(ctx context.Context, current map[connect.TopicPartition]int64) error {
 	if err := t.collect(); err != nil {
 		return err
 	}
@@ -379,15 +385,16 @@ func (t *Task) flush(ctx context.Context, current map[connect.TopicPartition]int
 	batch := t.buf
 	t.buf = make([]pending, 0, cap(batch))
 	f := &flight{moves: moves, start: time.Now(), done: make(chan struct{})}
-	if !async {
-		f.res, f.err = t.w.write(ctx, batch, moves)
-		return t.applied(f)
-	}
 	t.inflight = f
 	go func() {
 		defer close(f.done)
 		f.res, f.err = t.w.write(t.bg, batch, moves)
 	}()
+	// Let the writer send its first statement now: a new goroutine waits
+	// for this one's processor, which converting the next records keeps
+	// busy for up to a scheduler time slice (10 ms) when the process is
+	// CPU-bound.
+	runtime.Gosched()
 	return nil
 }
 
@@ -527,8 +534,9 @@ func sameColumns(a, b []dialect.Column) bool {
 
 // Stop unregisters the task's metrics and releases the database
 // connections. Buffered rows are not written:
-// the runtime's last PreCommit (on partition revocation) wrote them, and
-// anything unwritten is consumed again from the stored offsets.
+// the runtime's last PreCommit (on partition revocation) started writing
+// them and Close waited for that write; anything unwritten is consumed
+// again from the stored offsets.
 func (t *Task) Stop(ctx context.Context) error {
 	if t.unregister != nil {
 		t.unregister()

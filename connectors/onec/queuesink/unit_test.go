@@ -2,7 +2,12 @@ package queuesink
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"math"
+	"math/big"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -362,29 +367,119 @@ func TestMetricsCollect(t *testing.T) {
 }
 
 // TestEncodeIntMatchesDialect: the integer fast path gives what
-// dialect.Encode gives, on both engines.
+// dialect.Encode gives, on both engines, with and without a slab.
 func TestEncodeIntMatchesDialect(t *testing.T) {
 	col := dialect.Column{Name: "_Fld1", Kind: dialect.Numeric, Precision: 19}
 	for _, d := range []dialect.Dialect{dialect.Postgres(), dialect.SQLServer()} {
-		for _, n := range []int64{0, 1, -1, 42, 1 << 40, 999999999999999999} {
-			want, err := d.Encode(col, n, 0)
+		for _, slab := range []*intSlab{nil, {}} {
+			for _, n := range []int64{0, 1, -1, 42, 1 << 40, 999999999999999999, math.MaxInt64, math.MinInt64, math.MinInt64 + 1} {
+				want, err := d.Encode(col, n, 0)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, ok := encodeInt(d, slab, n)
+				if !ok {
+					t.Fatalf("%s: no fast path", d.Name())
+				}
+				if w, isNum := want.(pgtype.Numeric); isNum {
+					g := got.(pgtype.Numeric)
+					if g.Int.Cmp(w.Int) != 0 || g.Exp != w.Exp || g.Valid != w.Valid {
+						t.Fatalf("%s %d (slab %v): %v, want %v", d.Name(), n, slab != nil, g, w)
+					}
+					continue
+				}
+				if got != want {
+					t.Fatalf("%s %d: %#v, want %#v", d.Name(), n, got, want)
+				}
+			}
+		}
+	}
+}
+
+// TestIntSlabValuesIndependent: numbers cut from one slab do not share
+// storage.
+func TestIntSlabValuesIndependent(t *testing.T) {
+	var s intSlab
+	var got []*big.Int
+	for i := range int64(3 * slabRows) {
+		got = append(got, s.newInt(i-slabRows))
+	}
+	for i, v := range got {
+		if want := int64(i - slabRows); !v.IsInt64() || v.Int64() != want {
+			t.Fatalf("number %d: %v, want %d", i, v, want)
+		}
+	}
+}
+
+// TestHeadersJSONMatchesEncodingJSON: the direct rendering of headers
+// equals encoding/json's rendering of the same map, whichever path it
+// takes.
+func TestHeadersJSONMatchesEncodingJSON(t *testing.T) {
+	many := make(connect.Headers, maxFastHeaders+1)
+	for i := range many {
+		many[i] = connect.Header{Key: fmt.Sprintf("k%02d", len(many)-i), Value: "v"}
+	}
+	cases := []struct {
+		name string
+		h    connect.Headers
+	}{
+		{"one", connect.Headers{{Key: "source", Value: "bench"}}},
+		{"sorted by key", connect.Headers{{Key: "b", Value: "2"}, {Key: "a", Value: "1"}, {Key: "B", Value: "3"}}},
+		{"repeated key keeps the last", connect.Headers{{Key: "a", Value: "1"}, {Key: "b", Value: "2"}, {Key: "a", Value: "3"}}},
+		{"nil value", connect.Headers{{Key: "a", Value: nil}}},
+		{"bytes value", connect.Headers{{Key: "a", Value: []byte("x<y")}}},
+		{"number value", connect.Headers{{Key: "n", Value: int32(7)}}},
+		{"html characters", connect.Headers{{Key: "a&b", Value: "<tag>"}}},
+		{"quotes and backslashes", connect.Headers{{Key: `q"`, Value: `c:\dir`}}},
+		{"control characters", connect.Headers{{Key: "t", Value: "a\tb\nc\x01\x7f"}}},
+		{"cyrillic", connect.Headers{{Key: "источник", Value: "Склад №1"}}},
+		{"line separators", connect.Headers{{Key: "a", Value: "x\u2028y\u2029"}}},
+		{"invalid UTF-8", connect.Headers{{Key: "a", Value: "x\xffy"}}},
+		{"empty key and value", connect.Headers{{Key: "", Value: ""}}},
+		{"more than the fast path takes", many},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			m := map[string]string{}
+			for _, x := range tc.h {
+				switch v := x.Value.(type) {
+				case nil:
+					m[x.Key] = ""
+				case string:
+					m[x.Key] = v
+				case []byte:
+					m[x.Key] = string(v)
+				default:
+					m[x.Key] = fmt.Sprint(v)
+				}
+			}
+			want, err := json.Marshal(m)
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, ok := encodeInt(d, n)
-			if !ok {
-				t.Fatalf("%s: no fast path", d.Name())
+			if got := headersJSON(tc.h); got != string(want) {
+				t.Fatalf("got %s, want %s", got, want)
 			}
-			if w, isNum := want.(pgtype.Numeric); isNum {
-				g := got.(pgtype.Numeric)
-				if decimal.NewFromBigInt(g.Int, g.Exp).String() != decimal.NewFromBigInt(w.Int, w.Exp).String() || g.Valid != w.Valid {
-					t.Fatalf("%s %d: %v, want %v", d.Name(), n, g, w)
-				}
-				continue
+			if got := string(appendHeadersJSON([]byte("prefix"), tc.h)); got != "prefix"+string(want) {
+				t.Fatalf("appended: got %s", got)
 			}
-			if got != want {
-				t.Fatalf("%s %d: %#v, want %#v", d.Name(), n, got, want)
-			}
+		})
+	}
+}
+
+// TestConverterMemoFollowsValues: remembered encodings of repeating
+// sources are replaced when the value changes.
+func TestConverterMemoFollowsValues(t *testing.T) {
+	c := &converter{p: &plan{cols: make([]dialect.Column, 1)}, d: dialect.SQLServer()}
+	tg := &target{name: "Раздел", col: 0, kind: vkNumber, src: srcPartition, key: KeyPartitionField,
+		dcol: dialect.Column{Name: "_Fld1", Kind: dialect.Numeric, Precision: 10}}
+	for _, n := range []int64{1, 1, 2, 2, 1} {
+		row := make([]any, 1)
+		if err := c.set(row, tg, n, tg.key); err != nil {
+			t.Fatal(err)
+		}
+		if want := strconv.FormatInt(n, 10); row[0] != want {
+			t.Fatalf("partition %d encoded as %v, want %s", n, row[0], want)
 		}
 	}
 }
