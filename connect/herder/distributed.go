@@ -101,8 +101,7 @@ type Distributed struct {
 	killed    atomic.Bool // simulated crash: no writes at all
 	gen       atomic.Int32
 
-	lock  chan struct{}
-	stage atomic.Pointer[stage]
+	herderLock // the herder lock and what its holder does
 
 	// Guarded by the herder lock.
 	assigned cluster.Load
@@ -182,12 +181,11 @@ func NewDistributed(opts DistributedOptions) (*Distributed, error) {
 		pub: opts.Publisher, view: view, url: opts.Cluster.URL, protocol: protocol, signing: signing,
 		healthTO: opts.HealthTimeout,
 		log:      opts.Logger.With("worker", opts.Worker.ID()),
-		lock:     make(chan struct{}, 1),
 		conns:    map[string]*connRun{}, tasks: map[connect.TaskID]*taskRun{},
 		owned: map[string]int{}, offsetOps: map[string]int{}, known: map[string]bool{},
 		memberErr: make(chan error, 1), loopDone: make(chan struct{}),
 	}
-	h.lock <- struct{}{}
+	h.herderLock.init()
 	h.gen.Store(-1)
 	h.q.init()
 	if opts.ClusterID != "" {
@@ -330,32 +328,6 @@ func (h *Distributed) stopStores(ctx context.Context) error {
 		errs = append(errs, fmt.Errorf("stop status store: %w", err))
 	}
 	return errors.Join(errs...)
-}
-
-// acquire takes the herder lock (see Standalone.acquire).
-func (h *Distributed) acquire(ctx context.Context, what string) (func(), error) {
-	select {
-	case <-h.lock:
-	default:
-		select {
-		case <-h.lock:
-		case <-ctx.Done():
-			return nil, h.timeoutError()
-		}
-	}
-	h.stage.Store(&stage{what: what, since: time.Now()})
-	return func() {
-		h.stage.Store(nil)
-		h.lock <- struct{}{}
-	}, nil
-}
-
-func (h *Distributed) timeoutError() error {
-	msg := "Request timed out. "
-	if s := h.stage.Load(); s != nil {
-		msg += fmt.Sprintf("The worker is currently %s, which began at %s", s.what, s.since.UTC().Format(time.RFC3339Nano))
-	}
-	return newErr(KindTimeout, "%s", msg)
 }
 
 // mayCommitOffsets is the OffsetFence rule: not a zombie, and owning a task

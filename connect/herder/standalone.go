@@ -58,8 +58,7 @@ type Standalone struct {
 	clusterID atomic.Pointer[string]
 	started   atomic.Bool
 
-	lock  chan struct{} // herder lock: holds one token when free
-	stage atomic.Pointer[stage]
+	herderLock // the herder lock and what its holder does
 
 	// listeners of the running connector and task instances; an instance's
 	// listener is invalidated when the instance is stopped so late events
@@ -71,12 +70,6 @@ type Standalone struct {
 	bgCancel  context.CancelFunc
 	bg        sync.WaitGroup
 	reconfigs map[string]bool // connectors with a pending reconfiguration
-}
-
-// stage is what the herder thread is doing, for timeout messages.
-type stage struct {
-	what  string
-	since time.Time
 }
 
 var _ Herder = (*Standalone)(nil)
@@ -102,11 +95,10 @@ func NewStandalone(opts Options) (*Standalone, error) {
 		w: opts.Worker, configs: opts.Configs, statuses: opts.Statuses, resolver: opts.Resolver,
 		plugins: opts.Worker.Plugins(), log: opts.Logger, version: opts.Version, commit: opts.Commit,
 		healthTO: opts.HealthTimeout,
-		lock:     make(chan struct{}, 1),
 		connLis:  map[string]*connListener{}, taskLis: map[connect.TaskID]*taskListener{},
 		reconfigs: map[string]bool{},
 	}
-	h.lock <- struct{}{}
+	h.herderLock.init()
 	h.bgCtx, h.bgCancel = context.WithCancel(context.Background())
 	if opts.ClusterID != "" {
 		id := opts.ClusterID
@@ -167,34 +159,6 @@ func (h *Standalone) Stop(ctx context.Context) error {
 	}
 	h.log.Info("standalone herder stopped")
 	return errors.Join(errs...)
-}
-
-// acquire takes the herder lock, recording what the holder does; it
-// returns a KindTimeout error when ctx ends first.
-func (h *Standalone) acquire(ctx context.Context, what string) (func(), error) {
-	select {
-	case <-h.lock:
-	default:
-		select {
-		case <-h.lock:
-		case <-ctx.Done():
-			return nil, h.timeoutError()
-		}
-	}
-	h.stage.Store(&stage{what: what, since: time.Now()})
-	return func() {
-		h.stage.Store(nil)
-		h.lock <- struct{}{}
-	}, nil
-}
-
-// timeoutError is Kafka's "Request timed out." with the current stage.
-func (h *Standalone) timeoutError() error {
-	msg := "Request timed out. "
-	if s := h.stage.Load(); s != nil {
-		msg += fmt.Sprintf("The worker is currently %s, which began at %s", s.what, s.since.UTC().Format(time.RFC3339Nano))
-	}
-	return newErr(KindTimeout, "%s", msg)
 }
 
 // ServerInfo implements Herder.
