@@ -105,15 +105,7 @@ func (h *Standalone) PatchConnectorConfig(ctx context.Context, name string, patc
 	if !ok {
 		return ConnectorInfo{}, NotFound("Connector %s not found", name)
 	}
-	merged := maps.Clone(old)
-	for k, v := range patch {
-		if v == nil {
-			delete(merged, k)
-		} else {
-			merged[k] = *v
-		}
-	}
-	_, info, err := h.PutConnectorConfig(ctx, name, merged, true, "")
+	_, info, err := h.PutConnectorConfig(ctx, name, applyPatch(old, patch), true, "")
 	return info, err
 }
 
@@ -286,4 +278,21 @@ func (h *Standalone) connectorType(props map[string]string) connect.ConnectorTyp
 		return connect.TypeSink
 	}
 	return connect.TypeUnknown
+}
+
+// applyPatch merges a PATCH body into a stored config (KIP-477): a nil
+// value removes the key, any other value sets it.
+func applyPatch(old map[string]string, patch map[string]*string) map[string]string {
+	merged := maps.Clone(old)
+	if merged == nil {
+		merged = map[string]string{}
+	}
+	for k, v := range patch {
+		if v == nil {
+			delete(merged, k)
+		} else {
+			merged[k] = *v
+		}
+	}
+	return merged
 }

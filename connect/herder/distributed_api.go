@@ -214,15 +214,7 @@ func (h *Distributed) PatchConnectorConfig(ctx context.Context, name string, pat
 	if !ok {
 		return ConnectorInfo{}, NotFound("Connector %s not found", name)
 	}
-	merged := maps.Clone(old)
-	for k, v := range patch {
-		if v == nil {
-			delete(merged, k)
-		} else {
-			merged[k] = *v
-		}
-	}
-	_, info, err := h.PutConnectorConfig(ctx, name, merged, true, "")
+	_, info, err := h.PutConnectorConfig(ctx, name, applyPatch(old, patch), true, "")
 	return info, err
 }
 
