@@ -106,7 +106,7 @@ func TestFileStreamRoundTrip(t *testing.T) {
 	w2 := newTestWorker(t, wc, offsets2, reg)
 	srcIDs = startConnectorAndTasks(t, w2, srcProps, rec)
 	want := append(append([]byte{}, data...), more...)
-	got = waitFileSize(t, out, len(want), 30*time.Second)
+	waitFileSize(t, out, len(want), 30*time.Second)
 	time.Sleep(500 * time.Millisecond)
 	got, _ = os.ReadFile(out)
 	if !bytes.Equal(got, want) {

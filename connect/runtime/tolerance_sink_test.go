@@ -283,9 +283,9 @@ func TestSinkErrorHandling(t *testing.T) {
 			props:       map[string]string{connect.KeyErrorsTolerance: "all", connect.KeyDLQContextHeadersEnable: "true"},
 			reportEvery: 50,
 			check: func(t *testing.T, c *sinkCase) {
-				dlq := c.k.WaitFor(t, c.dlq, 1, 20*time.Second)
+				c.k.WaitFor(t, c.dlq, 1, 20*time.Second)
 				waitGroupCaughtUp(t, c.k, "connect-"+c.name, c.topic, 2, 20*time.Second)
-				dlq = c.k.ReadAll(t, c.dlq)
+				dlq := c.k.ReadAll(t, c.dlq)
 				c.s.mu.Lock()
 				reported, errs := c.s.reported, len(c.s.reportErrs)
 				c.s.mu.Unlock()
@@ -367,7 +367,7 @@ func (c *sinkCase) checkSinkDLQ(t *testing.T, dlq []*sarama.ConsumerMessage, sta
 		if string(o.Key) != string(m.Key) || string(o.Value) != string(m.Value) {
 			t.Fatalf("DLQ record %s: key/value %q/%q, original %q/%q", key, m.Key, m.Value, o.Key, o.Value)
 		}
-		if c.bad != nil && len(c.bad) > 0 && !c.bad[string(m.Key)] {
+		if len(c.bad) > 0 && !c.bad[string(m.Key)] {
 			t.Fatalf("well-formed record %s in the DLQ", m.Key)
 		}
 		want := map[string]string{HeaderErrorsTopic: c.topic, HeaderErrorsConnector: c.name, HeaderErrorsTaskID: "0", HeaderErrorsStage: stage}

@@ -390,14 +390,14 @@ func TestTransformChainWithPredicates(t *testing.T) {
 		"predicates.onA.pattern":            topicA,
 	}
 	ids := startConnectorAndTasks(t, w, props, rec)
-	routed := k.WaitFor(t, topicA+"-routed", n/4, 30*time.Second)
-	tagged := k.WaitFor(t, topicB, n/4, 30*time.Second)
+	k.WaitFor(t, topicA+"-routed", n/4, 30*time.Second)
+	k.WaitFor(t, topicB, n/4, 30*time.Second)
 	waitFor(t, 10*time.Second, func() bool { return src.committed.Load()+src.skipped.Load() == n })
 	stopAll(t, w, "chain", ids)
 	if got := len(k.ReadAll(t, topicA)); got != 0 {
 		t.Errorf("%d records left on %s (route did not apply)", got, topicA)
 	}
-	routed, tagged = k.ReadAll(t, topicA+"-routed"), k.ReadAll(t, topicB)
+	routed, tagged := k.ReadAll(t, topicA+"-routed"), k.ReadAll(t, topicB)
 	for _, m := range routed {
 		h := headerMap(m)
 		if h["keep"] != "yes" {

@@ -148,7 +148,7 @@ func (e *ExtractField) Apply(r *connect.Record) (*connect.Record, error) {
 		return r, nil
 	}
 	cs := s
-	var cur any = v
+	cur := v
 	for _, name := range e.path {
 		if cs.Type() != schema.STRUCT {
 			return nil, fmt.Errorf("ExtractField: %s is not a struct at %q", e.part, name)

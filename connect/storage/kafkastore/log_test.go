@@ -32,7 +32,7 @@ func testCtx(t *testing.T) context.Context {
 // testLogger prints warnings with -v and discards them otherwise (the
 // malformed-record tests log on purpose).
 func testLogger() *slog.Logger {
-	var w io.Writer = io.Discard
+	w := io.Writer(io.Discard)
 	if testing.Verbose() {
 		w = os.Stderr
 	}
