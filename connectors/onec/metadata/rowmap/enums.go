@@ -27,6 +27,8 @@ type EnumResolver interface {
 type enumTable struct {
 	names map[uuid1c.UUID]map[uuid1c.UUID]string
 	ids   map[uuid1c.UUID]map[string]uuid1c.UUID
+	// boxed is names with the names boxed once, for the row mapper.
+	boxed map[uuid1c.UUID]map[uuid1c.UUID]any
 }
 
 func (e *enumTable) ValueName(enum *metadata.Object, id uuid1c.UUID) (string, bool) {
@@ -43,13 +45,19 @@ func (e *enumTable) add(enum *metadata.Object, id uuid1c.UUID, name string) {
 	if e.names[enum.UUID] == nil {
 		e.names[enum.UUID] = map[uuid1c.UUID]string{}
 		e.ids[enum.UUID] = map[string]uuid1c.UUID{}
+		e.boxed[enum.UUID] = map[uuid1c.UUID]any{}
 	}
 	e.names[enum.UUID][id] = name
+	e.boxed[enum.UUID][id] = name
 	e.ids[enum.UUID][lower(name)] = id
 }
 
 func newEnumTable() *enumTable {
-	return &enumTable{names: map[uuid1c.UUID]map[uuid1c.UUID]string{}, ids: map[uuid1c.UUID]map[string]uuid1c.UUID{}}
+	return &enumTable{
+		names: map[uuid1c.UUID]map[uuid1c.UUID]string{},
+		ids:   map[uuid1c.UUID]map[string]uuid1c.UUID{},
+		boxed: map[uuid1c.UUID]map[uuid1c.UUID]any{},
+	}
 }
 
 // ModelEnums resolves enum values from the model: a value's UUID in the

@@ -3,8 +3,10 @@ package rowmap
 import (
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/onecconnect/onecconnect/connectors/onec/metadata"
+	"github.com/onecconnect/onecconnect/connectors/onec/uuid1c"
 	"github.com/onecconnect/onecconnect/schema"
 )
 
@@ -19,6 +21,11 @@ type Options struct {
 	// year offset removed (e.g. decoded by connectors/onec/dialect), so
 	// Struct must not remove it again. Values still adds it.
 	DatesWithoutOffset bool
+	// Validate makes Struct and SectionStruct check every struct they
+	// return against its schema. The mapper produces the schema's types by
+	// construction (the schema is derived by the same code), so this is for
+	// tests and debugging; it costs about a third of the mapping time.
+	Validate bool
 }
 
 // Mapper maps rows of one infobase snapshot. It is immutable and safe for
@@ -27,6 +34,9 @@ type Mapper struct {
 	ib    *metadata.Infobase
 	opts  Options
 	enums EnumResolver
+	// fullNames holds each object's English full name, boxed once, for
+	// the "type" of composite values.
+	fullNames map[*metadata.Object]any
 }
 
 // New returns a Mapper over the snapshot ib.
@@ -37,6 +47,10 @@ func New(ib *metadata.Infobase, opts Options) (*Mapper, error) {
 	m := &Mapper{ib: ib, opts: opts, enums: opts.Enums}
 	if m.enums == nil {
 		m.enums = ModelEnums(ib)
+	}
+	m.fullNames = make(map[*metadata.Object]any, len(ib.Objects))
+	for _, o := range ib.Objects {
+		m.fullNames[o] = o.FullName()
 	}
 	return m, nil
 }
@@ -68,6 +82,19 @@ type propPlan struct {
 	fixed bool // fixed-length string
 	// composite: row indexes by purpose, -1 when absent.
 	tag, l, n, t, s, b, code, ref int
+	// fs is the field's schema (the onec.Composite struct of composites).
+	fs *schema.Schema
+	// required: the field is neither optional nor defaulted, so a NULL is
+	// an error (the one check of Validate the types do not guarantee).
+	required bool
+	// target is the single target of a reference type (m.target(t, -1)),
+	// targetErr the error resolving it, reported when a row needs it.
+	target    *metadata.Object
+	targetErr error
+	// enumNames are the boxed value names of an enum target, by reference,
+	// when the resolver is the built-in table; nil otherwise.
+	enumNames map[uuid1c.UUID]any
+	scale     int32
 }
 
 // tablePlan is the mapping of one table: its columns and properties.
@@ -90,8 +117,18 @@ type ObjectMapper struct {
 
 type sectionPlan struct {
 	ts    *metadata.TabularSection
+	lower string // lower(ts.Name)
 	field int
 	tablePlan
+	// own is the plan of SectionStruct (the owner's Ссылка included),
+	// built on first use.
+	own *lazyPlan
+}
+
+type lazyPlan struct {
+	once sync.Once
+	tp   tablePlan
+	err  error
 }
 
 // Object returns the mapper of one object of the snapshot.
@@ -107,7 +144,7 @@ func (m *Mapper) Object(o *metadata.Object) (*ObjectMapper, error) {
 		return nil, fmt.Errorf("rowmap: %w", err)
 	}
 	om := &ObjectMapper{m: m, object: o}
-	om.main, err = newTablePlan(s, o.Columns(), o.AllProperties(), "")
+	om.main, err = m.newTablePlan(s, o.Columns(), o.AllProperties(), "")
 	if err != nil {
 		return nil, fmt.Errorf("rowmap: %s: %w", o.FullName(), err)
 	}
@@ -120,16 +157,16 @@ func (m *Mapper) Object(o *metadata.Object) (*ObjectMapper, error) {
 		for _, p := range ts.AllProperties() {
 			cols = append(cols, p.Columns...)
 		}
-		tp, err := newTablePlan(f.Schema.ValueSchema(), cols, ts.AllProperties(), "Ссылка")
+		tp, err := m.newTablePlan(f.Schema.ValueSchema(), cols, ts.AllProperties(), "Ссылка")
 		if err != nil {
 			return nil, fmt.Errorf("rowmap: %s.%s: %w", o.FullName(), ts.Name, err)
 		}
-		om.sections = append(om.sections, sectionPlan{ts: ts, field: f.Index, tablePlan: tp})
+		om.sections = append(om.sections, sectionPlan{ts: ts, lower: lower(ts.Name), field: f.Index, tablePlan: tp, own: &lazyPlan{}})
 	}
 	return om, nil
 }
 
-func newTablePlan(s *schema.Schema, cols []metadata.Column, props []*metadata.Property, skip string) (tablePlan, error) {
+func (m *Mapper) newTablePlan(s *schema.Schema, cols []metadata.Column, props []*metadata.Property, skip string) (tablePlan, error) {
 	tp := tablePlan{schema: s, columns: cols}
 	index := make(map[string]int, len(cols))
 	for i, c := range cols {
@@ -199,6 +236,21 @@ func newTablePlan(s *schema.Schema, cols []metadata.Column, props []*metadata.Pr
 				return tp, fmt.Errorf("schema has no field %s", p.Name)
 			}
 			pp.field = f.Index
+			pp.fs = f.Schema
+			_, hasDefault := f.Schema.Default()
+			pp.required = !f.Schema.Optional() && !hasDefault
+		}
+		pp.scale = int32(t.Scale)
+		if pp.kind == vkRef || pp.kind == vkComposite {
+			pp.target, pp.targetErr = m.target(t, -1)
+		}
+		if pp.kind == vkRef && pp.target != nil && pp.target.Kind == metadata.KindEnum {
+			if et, ok := m.enums.(*enumTable); ok {
+				pp.enumNames = et.boxed[pp.target.UUID]
+				if pp.enumNames == nil {
+					pp.enumNames = map[uuid1c.UUID]any{}
+				}
+			}
 		}
 		tp.props = append(tp.props, pp)
 	}
@@ -229,7 +281,13 @@ func (om *ObjectMapper) SectionColumns(name string) ([]metadata.Column, error) {
 
 func (om *ObjectMapper) section(name string) (*sectionPlan, error) {
 	for i := range om.sections {
-		if lower(om.sections[i].ts.Name) == lower(name) {
+		if om.sections[i].ts.Name == name {
+			return &om.sections[i], nil
+		}
+	}
+	ln := lower(name)
+	for i := range om.sections {
+		if om.sections[i].lower == ln {
 			return &om.sections[i], nil
 		}
 	}

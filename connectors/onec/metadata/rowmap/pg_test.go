@@ -21,7 +21,7 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 
 // tradeDB builds onectest.Trade() with generated and explicit rows and
 // returns the connection, the builder's result and the reader's snapshot.
-func tradeDB(t *testing.T) (context.Context, *pgx.Conn, *onectest.Built, *metadata.Infobase) {
+func tradeDB(t testing.TB) (context.Context, *pgx.Conn, *onectest.Built, *metadata.Infobase) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	t.Cleanup(cancel)
@@ -90,7 +90,7 @@ func selectList(cols []metadata.Column) string {
 	return strings.Join(s, ", ")
 }
 
-func queryRows(t *testing.T, ctx context.Context, conn *pgx.Conn, sql string, args ...any) [][]any {
+func queryRows(t testing.TB, ctx context.Context, conn *pgx.Conn, sql string, args ...any) [][]any {
 	t.Helper()
 	rows, err := conn.Query(ctx, sql, args...)
 	if err != nil {
@@ -112,7 +112,7 @@ func queryRows(t *testing.T, ctx context.Context, conn *pgx.Conn, sql string, ar
 }
 
 // readObject reads every row of an object with its tabular sections.
-func readObject(t *testing.T, ctx context.Context, conn *pgx.Conn, om *ObjectMapper) (rows [][]any, sections []map[string][][]any) {
+func readObject(t testing.TB, ctx context.Context, conn *pgx.Conn, om *ObjectMapper) (rows [][]any, sections []map[string][][]any) {
 	t.Helper()
 	o := om.Object()
 	cols := om.Columns()
@@ -181,12 +181,22 @@ func diff(want, got string) string {
 func TestGoldenTrade(t *testing.T) {
 	ctx, conn, _, ib := tradeDB(t)
 	for _, mode := range []metadata.DecimalHandling{metadata.DecimalPrecise, metadata.DecimalString} {
-		m, err := New(ib, Options{Schema: metadata.SchemaOptions{DecimalHandling: mode}})
+		m, err := New(ib, Options{Schema: metadata.SchemaOptions{DecimalHandling: mode}, Validate: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// fast maps without Options.Validate, as the connectors do; its
+		// structs must equal the validated ones and validate.
+		fast, err := New(ib, Options{Schema: metadata.SchemaOptions{DecimalHandling: mode}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, o := range ib.Objects {
 			om, err := m.Object(o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fom, err := fast.Object(o)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -201,6 +211,20 @@ func TestGoldenTrade(t *testing.T) {
 					t.Fatalf("%s row %d: %v", o.FullName(), i+1, err)
 				}
 				out = append(out, st)
+				if fst, err := fom.Struct(row, sections[i]); err != nil || !fst.Equal(st) || fst.Validate() != nil {
+					t.Errorf("%s row %d: without Options.Validate: %v, equal %v", o.FullName(), i+1, err, err == nil && fst.Equal(st))
+				}
+				for name, srows := range sections[i] {
+					for _, sr := range srows {
+						sst, err := fom.SectionStruct(name, sr)
+						if err == nil {
+							err = sst.Validate()
+						}
+						if err != nil {
+							t.Errorf("%s row %d: SectionStruct(%s): %v", o.FullName(), i+1, name, err)
+						}
+					}
+				}
 				vals, err := om.Values(st)
 				if err != nil {
 					t.Fatalf("%s row %d: Values: %v", o.FullName(), i+1, err)

@@ -2,11 +2,14 @@ package rowmap
 
 import (
 	"fmt"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/shopspring/decimal"
 
 	"github.com/onecconnect/onecconnect/connectors/onec/metadata"
+	"github.com/onecconnect/onecconnect/connectors/onec/uuid1c"
 	"github.com/onecconnect/onecconnect/schema"
 )
 
@@ -47,23 +50,30 @@ func (om *ObjectMapper) Struct(row []any, sections map[string][][]any) (*schema.
 	for i := range om.sections {
 		sp := &om.sections[i]
 		var rows [][]any
-		for name, rs := range sections {
-			if lower(name) == lower(sp.ts.Name) {
-				rows = rs
+		if len(sections) > 0 {
+			var ok bool
+			if rows, ok = sections[sp.ts.Name]; !ok {
+				for name, rs := range sections {
+					if lower(name) == sp.lower {
+						rows = rs
+					}
+				}
 			}
 		}
-		arr := make([]any, 0, len(rows))
+		arr := make([]any, len(rows))
 		for j, r := range rows {
 			s, err := om.m.tableStruct(&sp.tablePlan, r)
 			if err != nil {
 				return nil, fmt.Errorf("rowmap: %s.%s row %d: %w", om.object.FullName(), sp.ts.Name, j+1, err)
 			}
-			arr = append(arr, s)
+			arr[j] = s
 		}
 		st.Set(sp.field, arr)
 	}
-	if err := st.Validate(); err != nil {
-		return nil, fmt.Errorf("rowmap: %s: %w", om.object.FullName(), err)
+	if om.m.opts.Validate {
+		if err := st.Validate(); err != nil {
+			return nil, fmt.Errorf("rowmap: %s: %w", om.object.FullName(), err)
+		}
 	}
 	return st, nil
 }
@@ -76,53 +86,76 @@ func (om *ObjectMapper) SectionStruct(name string, row []any) (*schema.Struct, e
 	if err != nil {
 		return nil, err
 	}
-	s, err := om.object.SectionSchema(sp.ts, om.m.opts.Schema)
-	if err != nil {
-		return nil, fmt.Errorf("rowmap: %w", err)
+	own := sp.own
+	own.once.Do(func() {
+		s, err := om.object.SectionSchema(sp.ts, om.m.opts.Schema)
+		if err != nil {
+			own.err = fmt.Errorf("rowmap: %w", err)
+			return
+		}
+		own.tp, err = om.m.newTablePlan(s, sp.columns, sp.ts.AllProperties(), "")
+		if err != nil {
+			own.err = fmt.Errorf("rowmap: %s.%s: %w", om.object.FullName(), sp.ts.Name, err)
+		}
+	})
+	if own.err != nil {
+		return nil, own.err
 	}
-	tp, err := newTablePlan(s, sp.columns, sp.ts.AllProperties(), "")
+	st, err := om.m.tableStruct(&own.tp, row)
 	if err != nil {
 		return nil, fmt.Errorf("rowmap: %s.%s: %w", om.object.FullName(), sp.ts.Name, err)
 	}
-	st, err := om.m.tableStruct(&tp, row)
-	if err != nil {
-		return nil, fmt.Errorf("rowmap: %s.%s: %w", om.object.FullName(), sp.ts.Name, err)
-	}
-	if err := st.Validate(); err != nil {
-		return nil, fmt.Errorf("rowmap: %s.%s: %w", om.object.FullName(), sp.ts.Name, err)
+	if om.m.opts.Validate {
+		if err := st.Validate(); err != nil {
+			return nil, fmt.Errorf("rowmap: %s.%s: %w", om.object.FullName(), sp.ts.Name, err)
+		}
 	}
 	return st, nil
 }
 
+// tableStruct maps one row by its plan: one pass over the properties, no
+// lookups beyond the enum names. The values have the field schemas' Go
+// types by construction; NULLs in required fields are rejected here, so
+// Validate (Options.Validate) is not needed per row.
 func (m *Mapper) tableStruct(tp *tablePlan, row []any) (*schema.Struct, error) {
 	if len(row) != len(tp.columns) {
 		return nil, fmt.Errorf("row has %d values for %d columns", len(row), len(tp.columns))
 	}
 	st := schema.NewStruct(tp.schema)
-	fields := tp.schema.Fields()
 	for i := range tp.props {
 		pp := &tp.props[i]
 		if pp.kind == vkSkip {
 			continue
 		}
-		v, err := m.readProperty(pp, fields[pp.field].Schema, row)
+		v, err := m.readProperty(pp, row)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", pp.p.Name, err)
+		}
+		if v == nil && pp.required {
+			return nil, &schema.ValidationError{Path: pp.p.Name, Reason: "required " + pp.fs.Describe() + " is null"}
 		}
 		st.Set(pp.field, v)
 	}
 	return st, nil
 }
 
-func (m *Mapper) readProperty(pp *propPlan, fs *schema.Schema, row []any) (any, error) {
+// nilUUID is the text of the zero UUID, boxed once.
+var nilUUID any = uuid1c.Nil.String()
+
+// Boxed constants of composite values.
+var (
+	anyTrue  any = "true"
+	anyFalse any = "false"
+)
+
+func (m *Mapper) readProperty(pp *propPlan, row []any) (any, error) {
 	if pp.kind == vkComposite {
-		return m.readComposite(pp, fs, row)
+		return m.readComposite(pp, row)
 	}
 	raw := row[pp.cols[0]]
 	if raw == nil {
 		return nil, nil // NULL (nullable attributes of group rows); Validate rejects it where required
 	}
-	t := &pp.p.Type
 	switch pp.kind {
 	case vkVersion:
 		n, err := rawUint(raw, 8)
@@ -137,11 +170,20 @@ func (m *Mapper) readProperty(pp *propPlan, fs *schema.Schema, row []any) (any, 
 		}
 		return int64(n), nil
 	case vkRef:
-		target, err := m.target(t, -1)
-		if err != nil {
-			return nil, err
+		if pp.targetErr != nil {
+			return nil, pp.targetErr
 		}
-		return m.readRef(target, raw)
+		if pp.enumNames != nil {
+			u, ok, err := rawRef(raw)
+			if err != nil || !ok {
+				return nil, err
+			}
+			if name, ok := pp.enumNames[u]; ok {
+				return name, nil
+			}
+			return nil, fmt.Errorf("%s has no value with reference %s", pp.target.FullName(), u)
+		}
+		return m.readRef(pp.target, raw)
 	case vkBool:
 		b, err := rawBool(raw)
 		if err != nil {
@@ -149,34 +191,57 @@ func (m *Mapper) readProperty(pp *propPlan, fs *schema.Schema, row []any) (any, 
 		}
 		return b != pp.p.Inverted, nil
 	case vkNumber:
+		if d, ok := raw.(decimal.Decimal); ok && m.opts.Schema.DecimalHandling == metadata.DecimalPrecise {
+			return raw, nil // d as is, without boxing it again
+		} else if ok {
+			return m.number(d, pp.scale), nil
+		}
 		d, err := rawDecimal(raw)
 		if err != nil {
 			return nil, err
 		}
-		return m.number(d, t.Scale), nil
+		return m.number(d, pp.scale), nil
 	case vkDate:
+		if t, ok := raw.(time.Time); ok && t.Location() == time.UTC && (m.opts.DatesWithoutOffset || m.ib.YearOffset <= 0) {
+			return raw, nil // unchanged: keep the driver's boxed value
+		}
 		return m.date(raw)
 	case vkString:
+		if x, ok := raw.(string); ok {
+			if !pp.fixed {
+				return raw, nil
+			}
+			if t := strings.TrimRightFunc(x, unicode.IsSpace); len(t) != len(x) {
+				return t, nil
+			}
+			return raw, nil
+		}
 		return rawString(raw, pp.fixed)
 	case vkUUID:
 		u, _, err := rawRef(raw)
 		if err != nil {
 			return nil, err
 		}
+		if u.IsNil() {
+			return nilUUID, nil
+		}
 		return u.String(), nil
 	case vkBytes:
+		if _, ok := raw.([]byte); ok {
+			return raw, nil
+		}
 		return rawBytes(raw)
 	}
 	return nil, fmt.Errorf("unmapped property kind %d", pp.kind)
 }
 
 // number renders a decimal by the decimal handling mode.
-func (m *Mapper) number(d decimal.Decimal, scale int) any {
+func (m *Mapper) number(d decimal.Decimal, scale int32) any {
 	switch m.opts.Schema.DecimalHandling {
 	case metadata.DecimalDouble:
 		return d.InexactFloat64()
 	case metadata.DecimalString:
-		return d.StringFixed(int32(scale))
+		return d.StringFixed(scale)
 	}
 	return d
 }
@@ -200,11 +265,14 @@ func (m *Mapper) readRef(target *metadata.Object, raw any) (any, error) {
 		return nil, err
 	}
 	if target != nil && target.Kind == metadata.KindEnum {
-		name, ok := m.enums.ValueName(target, u)
-		if !ok {
-			return nil, fmt.Errorf("%s has no value with reference %s", target.FullName(), u)
+		if et, isTable := m.enums.(*enumTable); isTable {
+			if name, ok := et.boxed[target.UUID][u]; ok {
+				return name, nil
+			}
+		} else if name, ok := m.enums.ValueName(target, u); ok {
+			return name, nil
 		}
-		return name, nil
+		return nil, fmt.Errorf("%s has no value with reference %s", target.FullName(), u)
 	}
 	return u.String(), nil
 }
@@ -230,16 +298,35 @@ func (m *Mapper) target(t *metadata.TypeDef, code int) (*metadata.Object, error)
 	return o, nil
 }
 
+// fullName returns an object's English full name, boxed.
+func (m *Mapper) fullName(o *metadata.Object) any {
+	if n, ok := m.fullNames[o]; ok {
+		return n
+	}
+	return o.FullName()
+}
+
 // composite builds an onec.Composite struct.
-func composite(fs *schema.Schema, typ string, value any) *schema.Struct {
+func composite(fs *schema.Schema, typ, value any) *schema.Struct {
 	st := schema.NewStruct(fs)
 	st.Set(0, typ)
 	st.Set(1, value)
 	return st
 }
 
-func (m *Mapper) readComposite(pp *propPlan, fs *schema.Schema, row []any) (any, error) {
-	t := &pp.p.Type
+// compositePart returns the row value of a composite's part.
+func compositePart(row []any, i int, tag uint64, what string) (any, error) {
+	if i < 0 {
+		return nil, fmt.Errorf("_TYPE %#02x but the type has no %s part", tag, what)
+	}
+	if row[i] == nil {
+		return nil, fmt.Errorf("_TYPE %#02x but the %s part is NULL", tag, what)
+	}
+	return row[i], nil
+}
+
+func (m *Mapper) readComposite(pp *propPlan, row []any) (any, error) {
+	fs := pp.fs
 	tag := uint64(tagReference) // a recorder (_RecorderTRef/_RecorderRRef) has no tag column
 	if pp.tag >= 0 {
 		raw := row[pp.tag]
@@ -251,20 +338,11 @@ func (m *Mapper) readComposite(pp *propPlan, fs *schema.Schema, row []any) (any,
 			return nil, fmt.Errorf("_TYPE: %w", err)
 		}
 	}
-	part := func(i int, what string) (any, error) {
-		if i < 0 {
-			return nil, fmt.Errorf("_TYPE %#02x but the type has no %s part", tag, what)
-		}
-		if row[i] == nil {
-			return nil, fmt.Errorf("_TYPE %#02x but the %s part is NULL", tag, what)
-		}
-		return row[i], nil
-	}
 	switch tag {
 	case tagUndefined:
 		return composite(fs, TypeUndefined, nil), nil
 	case tagBoolean:
-		raw, err := part(pp.l, "boolean")
+		raw, err := compositePart(row, pp.l, tag, "boolean")
 		if err != nil {
 			return nil, err
 		}
@@ -272,9 +350,13 @@ func (m *Mapper) readComposite(pp *propPlan, fs *schema.Schema, row []any) (any,
 		if err != nil {
 			return nil, err
 		}
-		return composite(fs, TypeBoolean, fmt.Sprint(b)), nil
+		v := anyFalse
+		if b {
+			v = anyTrue
+		}
+		return composite(fs, TypeBoolean, v), nil
 	case tagNumber:
-		raw, err := part(pp.n, "number")
+		raw, err := compositePart(row, pp.n, tag, "number")
 		if err != nil {
 			return nil, err
 		}
@@ -282,9 +364,9 @@ func (m *Mapper) readComposite(pp *propPlan, fs *schema.Schema, row []any) (any,
 		if err != nil {
 			return nil, err
 		}
-		return composite(fs, TypeNumber, d.StringFixed(int32(t.Scale))), nil
+		return composite(fs, TypeNumber, d.StringFixed(pp.scale)), nil
 	case tagDate:
-		raw, err := part(pp.t, "date")
+		raw, err := compositePart(row, pp.t, tag, "date")
 		if err != nil {
 			return nil, err
 		}
@@ -294,9 +376,12 @@ func (m *Mapper) readComposite(pp *propPlan, fs *schema.Schema, row []any) (any,
 		}
 		return composite(fs, TypeDate, d.Format(time.RFC3339Nano)), nil
 	case tagString:
-		raw, err := part(pp.s, "string")
+		raw, err := compositePart(row, pp.s, tag, "string")
 		if err != nil {
 			return nil, err
+		}
+		if x, ok := raw.(string); ok && (!pp.fixed || len(strings.TrimRightFunc(x, unicode.IsSpace)) == len(x)) {
+			return composite(fs, TypeString, raw), nil
 		}
 		s, err := rawString(raw, pp.fixed)
 		if err != nil {
@@ -304,13 +389,13 @@ func (m *Mapper) readComposite(pp *propPlan, fs *schema.Schema, row []any) (any,
 		}
 		return composite(fs, TypeString, s), nil
 	case tagReference:
-		raw, err := part(pp.ref, "reference")
+		raw, err := compositePart(row, pp.ref, tag, "reference")
 		if err != nil {
 			return nil, err
 		}
 		code := -1
 		if pp.code >= 0 {
-			c, err := part(pp.code, "type code")
+			c, err := compositePart(row, pp.code, tag, "type code")
 			if err != nil {
 				return nil, err
 			}
@@ -320,7 +405,10 @@ func (m *Mapper) readComposite(pp *propPlan, fs *schema.Schema, row []any) (any,
 			}
 			code = int(n)
 		}
-		target, err := m.target(t, code)
+		target, err := pp.target, pp.targetErr
+		if code >= 0 {
+			target, err = m.target(&pp.p.Type, code)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -337,7 +425,7 @@ func (m *Mapper) readComposite(pp *propPlan, fs *schema.Schema, row []any) (any,
 		if err != nil {
 			return nil, err
 		}
-		return composite(fs, target.FullName(), v), nil
+		return composite(fs, m.fullName(target), v), nil
 	}
 	return nil, fmt.Errorf("unknown _TYPE tag %#02x", tag)
 }
