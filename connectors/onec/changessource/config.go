@@ -1,7 +1,6 @@
 package changessource
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
@@ -135,31 +134,10 @@ func parseSettings(props map[string]string) (*settings, error) {
 		snapshot: strings.ToLower(v.String(KeySnapshotMode)), tombstones: v.Bool(KeyTombstones), batchSize: v.Int(KeyBatchSize),
 		pollInterval: time.Duration(v.Long(KeyPollInterval)) * time.Millisecond, maxInflight: v.Int(KeyMaxInflight),
 		depthEvery: time.Duration(v.Long(KeyDepthInterval)) * time.Millisecond}
-	if err := checkTemplate(s.template); err != nil {
+	if err := common.CheckTopicTemplate(s.template); err != nil {
 		return nil, &config.ValidationError{Errors: map[string][]string{KeyTopicTemplate: {err.Error()}}}
 	}
 	return s, nil
-}
-
-// checkTemplate refuses unknown placeholders.
-func checkTemplate(t string) error {
-	rest := t
-	for {
-		i := strings.Index(rest, "${")
-		if i < 0 {
-			return nil
-		}
-		j := strings.IndexByte(rest[i:], '}')
-		if j < 0 {
-			return fmt.Errorf("unclosed placeholder in %q", t)
-		}
-		switch ph := rest[i+2 : i+j]; ph {
-		case "prefix", "kind", "name":
-		default:
-			return fmt.Errorf("unknown placeholder ${%s} in %q (known: ${prefix}, ${kind}, ${name})", ph, t)
-		}
-		rest = rest[i+j+1:]
-	}
 }
 
 // ownProps keeps the keys this connector's definition knows: the runtime's

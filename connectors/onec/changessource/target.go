@@ -174,11 +174,7 @@ var errNoNode = errors.New("exchange plan node not found")
 
 // topicName applies topic or topic.template to an object.
 func topicName(s *settings, o *metadata.Object) string {
-	if s.topic != "" {
-		return s.topic
-	}
-	r := strings.NewReplacer("${prefix}", s.prefix, "${kind}", o.Kind.String(), "${name}", o.Name)
-	return translit.Topic(r.Replace(s.template))
+	return common.TopicName(s.topic, s.template, s.prefix, o)
 }
 
 // newTarget derives the reading plan of one object from a snapshot.

@@ -89,7 +89,7 @@ func (t *Task) Metrics() *common.Metrics { return t.metrics }
 // next records: snapshot pages first, then freshly stamped registrations.
 func (t *Task) Poll(ctx context.Context) ([]*connect.SourceRecord, error) {
 	if w := t.retr.Wait(); w > 0 {
-		return nil, sleep(ctx, min(w, time.Second))
+		return nil, common.Sleep(ctx, min(w, time.Second))
 	}
 	recs, err := t.poll(ctx)
 	if err == nil {
@@ -128,13 +128,13 @@ func (t *Task) poll(ctx context.Context) ([]*connect.SourceRecord, error) {
 	}
 	t.updateGauges(ctx)
 	if n, _ := t.track.inflight(); n >= t.s.maxInflight {
-		return nil, sleep(ctx, 50*time.Millisecond)
+		return nil, common.Sleep(ctx, 50*time.Millisecond)
 	}
 	if recs, err := t.snapshotStep(ctx); err != nil || len(recs) > 0 {
 		return recs, err
 	}
 	if t.s.snapshot == SnapshotInitialOnly {
-		return nil, sleep(ctx, t.s.pollInterval)
+		return nil, common.Sleep(ctx, t.s.pollInterval)
 	}
 	var out []*connect.SourceRecord
 	if t.retryLoad != nil {
@@ -166,7 +166,7 @@ func (t *Task) poll(ctx context.Context) ([]*connect.SourceRecord, error) {
 	}
 	t.rr++
 	if len(out) == 0 {
-		return nil, sleep(ctx, t.s.pollInterval)
+		return nil, common.Sleep(ctx, t.s.pollInterval)
 	}
 	return out, nil
 }
@@ -482,16 +482,4 @@ func (t *Task) Stop(ctx context.Context) error {
 		t.cat = nil
 	}
 	return err
-}
-
-// sleep waits d or until ctx ends; it returns nil either way (the runtime
-// notices the cancelled context itself).
-func sleep(ctx context.Context, d time.Duration) error {
-	tm := time.NewTimer(d)
-	defer tm.Stop()
-	select {
-	case <-ctx.Done():
-	case <-tm.C:
-	}
-	return nil
 }

@@ -1,7 +1,6 @@
 package tablesource
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
@@ -127,7 +126,7 @@ func parseSettings(props map[string]string) (*settings, error) {
 		s.taskObjects = s.objects
 	}
 	errs := map[string][]string{}
-	if err := checkTemplate(s.template); err != nil {
+	if err := common.CheckTopicTemplate(s.template); err != nil {
 		errs[KeyTopicTemplate] = append(errs[KeyTopicTemplate], err.Error())
 	}
 	if s.mode == ModeIncremental && db.Scheme != "sqlserver" {
@@ -137,26 +136,6 @@ func parseSettings(props map[string]string) (*settings, error) {
 		return nil, &config.ValidationError{Errors: errs}
 	}
 	return s, nil
-}
-
-func checkTemplate(t string) error {
-	rest := t
-	for {
-		i := strings.Index(rest, "${")
-		if i < 0 {
-			return nil
-		}
-		j := strings.IndexByte(rest[i:], '}')
-		if j < 0 {
-			return fmt.Errorf("unclosed placeholder in %q", t)
-		}
-		switch ph := rest[i+2 : i+j]; ph {
-		case "prefix", "kind", "name":
-		default:
-			return fmt.Errorf("unknown placeholder ${%s} in %q (known: ${prefix}, ${kind}, ${name})", ph, t)
-		}
-		rest = rest[i+j+1:]
-	}
 }
 
 func trimList(in []string) []string {

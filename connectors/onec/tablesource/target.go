@@ -80,12 +80,9 @@ func clusteredKey(o *metadata.Object) ([]*metadata.Property, error) {
 	return nil, fmt.Errorf("%s: cannot tell the clustered key of a %s", o.FullNameRU(), o.Kind.Russian())
 }
 
+// topicName applies topic or topic.template to an object.
 func topicName(s *settings, o *metadata.Object) string {
-	if s.topic != "" {
-		return s.topic
-	}
-	r := strings.NewReplacer("${prefix}", s.prefix, "${kind}", o.Kind.String(), "${name}", o.Name)
-	return translit.Topic(r.Replace(s.template))
+	return common.TopicName(s.topic, s.template, s.prefix, o)
 }
 
 func newTarget(m *rowmap.Mapper, o *metadata.Object, s *settings) (*target, error) {

@@ -77,7 +77,7 @@ func (t *Task) Metrics() *common.Metrics { return t.metrics }
 // the last read (incremental mode), or waits.
 func (t *Task) Poll(ctx context.Context) ([]*connect.SourceRecord, error) {
 	if w := t.retr.Wait(); w > 0 {
-		return nil, sleep(ctx, min(w, time.Second))
+		return nil, common.Sleep(ctx, min(w, time.Second))
 	}
 	recs, err := t.poll(ctx)
 	if err == nil {
@@ -130,7 +130,7 @@ func (t *Task) poll(ctx context.Context) ([]*connect.SourceRecord, error) {
 	}
 	// Snapshot mode, every pass complete: wait for the next one.
 	if t.s.interval <= 0 {
-		return nil, sleep(ctx, time.Second)
+		return nil, common.Sleep(ctx, time.Second)
 	}
 	var last time.Time
 	for _, p := range t.pos {
@@ -140,7 +140,7 @@ func (t *Task) poll(ctx context.Context) ([]*connect.SourceRecord, error) {
 	}
 	wait := time.Until(last.Add(t.s.interval))
 	if wait > 0 {
-		return nil, sleep(ctx, min(wait, time.Second))
+		return nil, common.Sleep(ctx, min(wait, time.Second))
 	}
 	for _, p := range t.pos {
 		*p = position{pass: p.pass + 1}
@@ -386,7 +386,7 @@ func (t *Task) incremental(ctx context.Context) ([]*connect.SourceRecord, error)
 		return out, nil
 	}
 	t.rr++
-	return nil, sleep(ctx, t.s.pollInterval)
+	return nil, common.Sleep(ctx, t.s.pollInterval)
 }
 
 func (t *Task) readSectionsTx(ctx context.Context, tg *target, rows [][]any) (map[string]map[string][][]any, error) {
@@ -427,16 +427,6 @@ func (t *Task) Stop(ctx context.Context) error {
 	if t.cat != nil {
 		t.cat.Close()
 		t.cat = nil
-	}
-	return nil
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	tm := time.NewTimer(d)
-	defer tm.Stop()
-	select {
-	case <-ctx.Done():
-	case <-tm.C:
 	}
 	return nil
 }
