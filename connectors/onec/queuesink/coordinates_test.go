@@ -30,7 +30,7 @@ func TestCoordinateKeyedRegister(t *testing.T) {
 	w, ids := h.run(t, props("inq-a"), 1, registry(nil))
 	s.waitCount(t, onectest.IncomingQueue, 20, 30*time.Second)
 	h.stop(t, w)
-	if st, tr := h.status.get(ids[0].String()); st == "FAILED" {
+	if st, tr := h.status.Get(ids[0].String()); st == "FAILED" {
 		t.Fatalf("task failed: %s", tr)
 	}
 	rows := s.query(t, onectest.IncomingQueue, []string{"Топик", "Раздел", "Смещение", "Ключ", "Тело", "ТипСообщения"}, "Смещение")
@@ -39,7 +39,7 @@ func TestCoordinateKeyedRegister(t *testing.T) {
 	}
 
 	w, ids = h.run(t, props("inq-b"), 1, registry(nil))
-	trace := h.status.waitState(t, ids[0].String(), "FAILED", 30*time.Second)
+	trace := h.status.WaitState(t, ids[0].String(), "FAILED", 30*time.Second)
 	h.stop(t, w)
 	if !strings.Contains(trace, "duplicate key in the register") {
 		t.Fatalf("trace: %s", trace)

@@ -40,7 +40,7 @@ func TestTooLongStringsGoToDLQ(t *testing.T) {
 	s.waitCount(t, inbox, 27, 30*time.Second)
 	time.Sleep(300 * time.Millisecond)
 	h.stop(t, w)
-	if st, tr := h.status.get(ids[0].String()); st == "FAILED" {
+	if st, tr := h.status.Get(ids[0].String()); st == "FAILED" {
 		t.Fatalf("task failed: %s", tr)
 	}
 	if n := s.count(t, inbox); n != 27 {
@@ -79,7 +79,7 @@ func TestTooLongStringFailsTask(t *testing.T) {
 	k.Produce(t, testkit.Message(topic, "ok", "a"), testkit.Message(topic, strings.Repeat("x", 25), "b"), testkit.Message(topic, "ok2", "c"))
 	h := newHarness(t, k, nil)
 	w, ids := h.run(t, s.connectorProps("inbox-none", topic, nil), 1, registry(nil))
-	trace := h.status.waitState(t, ids[0].String(), "FAILED", 30*time.Second)
+	trace := h.status.WaitState(t, ids[0].String(), "FAILED", 30*time.Second)
 	h.stop(t, w)
 	if !strings.Contains(trace, "Ключ") || !strings.Contains(trace, "String(20)") || !strings.Contains(trace, "length 20") {
 		t.Fatalf("trace does not name the field and the limit: %s", trace)

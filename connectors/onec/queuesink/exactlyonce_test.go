@@ -87,7 +87,7 @@ func TestExactlyOnceAcrossCrashes(t *testing.T) {
 	time.Sleep(500 * time.Millisecond) // anything written twice would show now
 	h.stop(t, w)
 	for _, id := range ids {
-		if st, tr := h.status.get(id.String()); st == "FAILED" {
+		if st, tr := h.status.Get(id.String()); st == "FAILED" {
 			t.Fatalf("task %s failed: %s", id, tr)
 		}
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/onecconnect/onecconnect/connect"
+	"github.com/onecconnect/onecconnect/connect/connecttest"
 	"github.com/onecconnect/onecconnect/connect/plugins"
 	"github.com/onecconnect/onecconnect/connect/runtime"
 	"github.com/onecconnect/onecconnect/connect/storage"
@@ -186,50 +187,10 @@ func (s *sinkDB) connectorProps(name, topic string, extra map[string]string) map
 	return p
 }
 
-// statuses records task states.
-type statuses struct {
-	mu     sync.Mutex
-	state  map[string]string
-	traces map[string]string
-}
+// statuses records task states (connecttest's recorder).
+type statuses = connecttest.TaskStatuses
 
-func newStatuses() *statuses {
-	return &statuses{state: map[string]string{}, traces: map[string]string{}}
-}
-
-func (s *statuses) set(id, st string) { s.mu.Lock(); s.state[id] = st; s.mu.Unlock() }
-
-func (s *statuses) OnStartup(id connect.TaskID) { s.set(id.String(), "RUNNING") }
-func (s *statuses) OnPause(id connect.TaskID)   { s.set(id.String(), "PAUSED") }
-func (s *statuses) OnResume(id connect.TaskID)  { s.set(id.String(), "RUNNING") }
-func (s *statuses) OnFailure(id connect.TaskID, err error, trace string) {
-	s.mu.Lock()
-	s.traces[id.String()] = trace
-	s.mu.Unlock()
-	s.set(id.String(), "FAILED")
-}
-func (s *statuses) OnShutdown(id connect.TaskID) { s.set(id.String(), "UNASSIGNED") }
-
-func (s *statuses) get(id string) (string, string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.state[id], s.traces[id]
-}
-
-// waitState waits until the task reaches state and returns its trace.
-func (s *statuses) waitState(t testing.TB, id, state string, timeout time.Duration) string {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for time.Now().Before(deadline) {
-		if st, tr := s.get(id); st == state {
-			return tr
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	st, tr := s.get(id)
-	t.Fatalf("task %s is %s, want %s (trace: %s)", id, st, state, tr)
-	return ""
-}
+func newStatuses() *statuses { return connecttest.NewTaskStatuses() }
 
 // crashSwitch simulates a worker crash at chosen instants: once tripped,
 // the tasks it instruments stop writing (nothing more reaches the

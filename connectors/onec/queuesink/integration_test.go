@@ -32,7 +32,7 @@ func TestDeliversRecords(t *testing.T) {
 	w, ids := h.run(t, s.connectorProps("inbox1", topic, map[string]string{KeyBatchSize: "7"}), 2, registry(nil))
 	s.waitCount(t, inbox, 40, 30*time.Second)
 	h.stop(t, w)
-	if st, tr := h.status.get(ids[0].String()); st == "FAILED" {
+	if st, tr := h.status.Get(ids[0].String()); st == "FAILED" {
 		t.Fatalf("task failed: %s", tr)
 	}
 	rows := s.query(t, inbox, []string{"НомерСообщения", "Топик", "Раздел", "Смещение", "Ключ", "Тело", "Заголовки", "ВремяСообщения", "ДатаПоступления"}, "НомерСообщения")

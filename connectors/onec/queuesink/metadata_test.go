@@ -38,7 +38,7 @@ func TestConfigurationChange(t *testing.T) {
 	s.waitCount(t, inbox, 6, 30*time.Second)
 	time.Sleep(300 * time.Millisecond)
 	h.stop(t, w)
-	if st, tr := h.status.get(ids[0].String()); st == "FAILED" {
+	if st, tr := h.status.Get(ids[0].String()); st == "FAILED" {
 		t.Fatalf("task failed: %s", tr)
 	}
 	rows := s.query(t, inbox, []string{"ТипСообщения", "Примечание", "Смещение"}, "НомерСообщения")

@@ -126,7 +126,7 @@ func TestSQLServerExactlyOnce(t *testing.T) {
 	time.Sleep(500 * time.Millisecond)
 	h.stop(t, w)
 	for _, id := range ids {
-		if st, tr := h.status.get(id.String()); st == "FAILED" {
+		if st, tr := h.status.Get(id.String()); st == "FAILED" {
 			t.Fatalf("task %s failed: %s", id, tr)
 		}
 	}

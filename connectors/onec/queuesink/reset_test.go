@@ -76,7 +76,7 @@ func TestAlterOffsetsResetThroughWorker(t *testing.T) {
 
 	h.stop(t, w)
 	for _, id := range ids {
-		if st, tr := h.status.get(id.String()); st == "FAILED" {
+		if st, tr := h.status.Get(id.String()); st == "FAILED" {
 			t.Fatalf("%s failed: %s", id, tr)
 		}
 	}

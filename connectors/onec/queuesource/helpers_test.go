@@ -6,13 +6,13 @@ import (
 	"net/url"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/onecconnect/onecconnect/connect"
+	"github.com/onecconnect/onecconnect/connect/connecttest"
 	"github.com/onecconnect/onecconnect/connect/runtime"
 	"github.com/onecconnect/onecconnect/connect/storage"
 	"github.com/onecconnect/onecconnect/connectors/onec/onectest"
@@ -92,50 +92,10 @@ func (q *queueDB) connectorProps(name, topic string, extra map[string]string) ma
 	return p
 }
 
-// statuses records task states.
-type statuses struct {
-	mu     sync.Mutex
-	state  map[string]string
-	traces map[string]string
-}
+// statuses records task states (connecttest's recorder).
+type statuses = connecttest.TaskStatuses
 
-func newStatuses() *statuses {
-	return &statuses{state: map[string]string{}, traces: map[string]string{}}
-}
-
-func (s *statuses) set(id, st string) { s.mu.Lock(); s.state[id] = st; s.mu.Unlock() }
-
-func (s *statuses) OnStartup(id connect.TaskID) { s.set(id.String(), "RUNNING") }
-func (s *statuses) OnPause(id connect.TaskID)   { s.set(id.String(), "PAUSED") }
-func (s *statuses) OnResume(id connect.TaskID)  { s.set(id.String(), "RUNNING") }
-func (s *statuses) OnFailure(id connect.TaskID, err error, trace string) {
-	s.mu.Lock()
-	s.traces[id.String()] = trace
-	s.mu.Unlock()
-	s.set(id.String(), "FAILED")
-}
-func (s *statuses) OnShutdown(id connect.TaskID) { s.set(id.String(), "UNASSIGNED") }
-
-func (s *statuses) get(id string) (string, string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.state[id], s.traces[id]
-}
-
-// waitState waits until the task reaches state.
-func (s *statuses) waitState(t testing.TB, id, state string, timeout time.Duration) string {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for time.Now().Before(deadline) {
-		if st, tr := s.get(id); st == state {
-			return tr
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	st, tr := s.get(id)
-	t.Fatalf("task %s is %s, want %s (trace: %s)", id, st, state, tr)
-	return ""
-}
+func newStatuses() *statuses { return connecttest.NewTaskStatuses() }
 
 // harness runs connectors on in-process workers against one Kafka and one
 // offset store, so a "killed" worker can be replaced by a new one.

@@ -214,7 +214,7 @@ func killRestart(t *testing.T, mode string, total int64) {
 			time.Sleep(100 * time.Millisecond)
 		}
 	}
-	st, tr := h.status.get(ids[0].String())
+	st, tr := h.status.Get(ids[0].String())
 	h.stop(t, w)
 	if missing > 0 {
 		t.Fatalf("%d of %d numbers never arrived (task %s %s)", missing, total, st, tr)

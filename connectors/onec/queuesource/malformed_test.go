@@ -28,7 +28,7 @@ func TestMalformedRow(t *testing.T) {
 			w, ids := h.run(t, q.connectorProps("bad-"+tolerance, topic, map[string]string{"errors.tolerance": tolerance}), 1)
 			defer h.stop(t, w)
 			if tolerance == "none" {
-				trace := h.status.waitState(t, ids[0].String(), "FAILED", 20*time.Second)
+				trace := h.status.WaitState(t, ids[0].String(), "FAILED", 20*time.Second)
 				if !strings.Contains(trace, "row number 3") || !strings.Contains(trace, "Заголовки") {
 					t.Fatalf("trace does not name the row and field: %s", trace)
 				}

@@ -70,7 +70,7 @@ func TestMetadataReload(t *testing.T) {
 	if _, err := q.conn.Exec(ctx, "DELETE FROM config WHERE filename = $1::text", ol.UUID); err != nil {
 		t.Fatal(err)
 	}
-	trace := h.status.waitState(t, ids[0].String(), "FAILED", 20*time.Second)
+	trace := h.status.WaitState(t, ids[0].String(), "FAILED", 20*time.Second)
 	if !strings.Contains(trace, "РегистрСведений.ИсходящаяОчередь") || !strings.Contains(trace, "removed") {
 		t.Fatalf("failure trace does not say the register was removed: %s", trace)
 	}
@@ -114,7 +114,7 @@ func TestConnectionLoss(t *testing.T) {
 	put(t, q, q.conn, msgs(6, 8)...) // the test's own connection survives
 	deadline := time.Now().Add(3 * time.Second)
 	for time.Now().Before(deadline) {
-		if st, tr := h.status.get(id); st != "RUNNING" {
+		if st, tr := h.status.Get(id); st != "RUNNING" {
 			t.Fatalf("task %s while the database is away (trace %s)", st, tr)
 		}
 		time.Sleep(50 * time.Millisecond)
@@ -124,7 +124,7 @@ func TestConnectionLoss(t *testing.T) {
 	}
 	block(false)
 	k.WaitFor(t, topic, 8, 30*time.Second)
-	if st, _ := h.status.get(id); st != "RUNNING" {
+	if st, _ := h.status.Get(id); st != "RUNNING" {
 		t.Fatalf("task %s after the database came back", st)
 	}
 	h.stop(t, w)
@@ -134,9 +134,9 @@ func TestConnectionLoss(t *testing.T) {
 	props["name"] = "loss2"
 	w2, ids2 := h.run(t, props, 1)
 	defer h.stop(t, w2)
-	h.status.waitState(t, ids2[0].String(), "RUNNING", 20*time.Second)
+	h.status.WaitState(t, ids2[0].String(), "RUNNING", 20*time.Second)
 	block(true)
-	trace := h.status.waitState(t, ids2[0].String(), "FAILED", 20*time.Second)
+	trace := h.status.WaitState(t, ids2[0].String(), "FAILED", 20*time.Second)
 	if !strings.Contains(trace, "giving up") || !strings.Contains(trace, "errors.retry.timeout") {
 		t.Fatalf("trace %s", trace)
 	}

@@ -1,0 +1,68 @@
+package connecttest
+
+import (
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/onecconnect/onecconnect/connect"
+)
+
+// TaskStatuses records the states a worker reports for tasks (it is a
+// runtime.TaskStatusListener), for connector tests that drive a Worker
+// directly rather than through a herder. Safe for concurrent use.
+type TaskStatuses struct {
+	mu     sync.Mutex
+	state  map[string]string
+	traces map[string]string
+}
+
+// NewTaskStatuses returns an empty recorder.
+func NewTaskStatuses() *TaskStatuses {
+	return &TaskStatuses{state: map[string]string{}, traces: map[string]string{}}
+}
+
+func (s *TaskStatuses) set(id, st string) { s.mu.Lock(); s.state[id] = st; s.mu.Unlock() }
+
+// OnStartup records RUNNING.
+func (s *TaskStatuses) OnStartup(id connect.TaskID) { s.set(id.String(), "RUNNING") }
+
+// OnPause records PAUSED.
+func (s *TaskStatuses) OnPause(id connect.TaskID) { s.set(id.String(), "PAUSED") }
+
+// OnResume records RUNNING.
+func (s *TaskStatuses) OnResume(id connect.TaskID) { s.set(id.String(), "RUNNING") }
+
+// OnFailure records FAILED with the trace.
+func (s *TaskStatuses) OnFailure(id connect.TaskID, err error, trace string) {
+	s.mu.Lock()
+	s.traces[id.String()] = trace
+	s.mu.Unlock()
+	s.set(id.String(), "FAILED")
+}
+
+// OnShutdown records UNASSIGNED.
+func (s *TaskStatuses) OnShutdown(id connect.TaskID) { s.set(id.String(), "UNASSIGNED") }
+
+// Get returns a task's last state and trace ("<connector>-<n>").
+func (s *TaskStatuses) Get(id string) (state, trace string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.state[id], s.traces[id]
+}
+
+// WaitState waits until the task reaches state and returns its trace; it
+// fails the test after timeout.
+func (s *TaskStatuses) WaitState(t testing.TB, id, state string, timeout time.Duration) string {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		if st, tr := s.Get(id); st == state {
+			return tr
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	st, tr := s.Get(id)
+	t.Fatalf("task %s is %s, want %s (trace: %s)", id, st, state, tr)
+	return ""
+}
