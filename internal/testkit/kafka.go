@@ -101,7 +101,7 @@ func startKfake(o kafkaOptions) (*kfake.Cluster, error) {
 	}
 	// kfake listens on 127.0.0.1 with random ports unless kfake.Ports is
 	// passed through KfakeOptions.
-	kopts := []kfake.Opt{kfake.NumBrokers(o.brokers)}
+	kopts := []kfake.Opt{kfake.NumBrokers(o.brokers), kfake.BrokerConfigs(map[string]string{"log.segment.bytes": "4194304"})}
 	for _, s := range o.seeds {
 		kopts = append(kopts, kfake.SeedTopics(s.partitions, s.names...))
 	}
