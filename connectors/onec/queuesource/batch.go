@@ -32,6 +32,7 @@ type batch struct {
 	deadline time.Time
 	claimed  bool // the poll goroutine is committing it
 	deleted  bool // the rows were deleted when read (DELETE … RETURNING)
+	partial  bool // fewer rows than batch.size: the read reached the end of what was ready
 }
 
 func (b *batch) complete() bool { return b.acked >= b.records }
@@ -79,6 +80,16 @@ func (f *inflight) ack(r *connect.SourceRecord) {
 		default:
 		}
 	}
+}
+
+// newest returns the last open batch, or nil.
+func (f *inflight) newest() *batch {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.batches) == 0 {
+		return nil
+	}
+	return f.batches[len(f.batches)-1]
 }
 
 // len returns the number of open batches.

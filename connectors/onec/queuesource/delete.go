@@ -36,7 +36,12 @@ func (t *Task) pollDelete(ctx context.Context) ([]*connect.SourceRecord, error) 
 		}
 		r = pr
 	} else {
-		r = t.lockBatch(ctx, t.db, t.plan, t.q)
+		after, ok := t.readStart(time.Now())
+		if !ok {
+			t.sleep(ctx, t.cfg.PollInterval) // until the open batches commit
+			return nil, nil
+		}
+		r = t.lockBatch(ctx, t.db, t.plan, t.q, after)
 	}
 	if r.err != nil {
 		return nil, r.err
@@ -50,10 +55,44 @@ func (t *Task) pollDelete(ctx context.Context) ([]*connect.SourceRecord, error) 
 		return nil, nil
 	}
 	if r.full && t.fl.len() < t.cfg.MaxInflight {
-		db, p, q := t.db, t.plan, t.q
-		t.prefetch(func(ctx context.Context) *read { return t.lockBatch(ctx, db, p, q) })
+		if after, ok := t.readStart(time.Now()); ok {
+			db, p, q := t.db, t.plan, t.q
+			t.prefetch(func(ctx context.Context) *read { return t.lockBatch(ctx, db, p, q, after) })
+		}
 	}
 	return r.recs, nil
+}
+
+// unboundedEvery is how often, at least, a delete-mode read starts from
+// the beginning of the register while batches are open.
+const unboundedEvery = time.Second
+
+// readStart says where the next delete-mode read starts (Poll goroutine
+// only). With batches open it starts after the newest one's last number:
+// a skip-locked read pays for every locked row it steps over, and
+// stepping over the task's own open batches cost PostgreSQL 2.5 times the
+// work of the read itself. A read from the beginning runs whenever no
+// batch is open and at least every unboundedEvery, so a row skipped
+// meanwhile (locked by another transaction, or committed late below the
+// bound) is picked up: sent later than its successors, never lost. After
+// a partial batch (the read found fewer ready rows than batch.size, the
+// rest held by the ordering guard or not yet written) nothing is read
+// until the open batches commit (ok false): the next read starts from
+// the beginning, past no row of ours.
+func (t *Task) readStart(now time.Time) (after *int64, ok bool) {
+	b := t.fl.newest()
+	switch {
+	case b == nil || now.Sub(t.unboundedAt) >= unboundedEvery:
+		if b != nil && b.partial {
+			return nil, false
+		}
+		t.unboundedAt = now
+		return nil, true
+	case b.partial:
+		return nil, false
+	}
+	last := b.last
+	return &last, true
 }
 
 // lockBatch locks the next batch, builds its records and registers it in
@@ -61,8 +100,8 @@ func (t *Task) pollDelete(ctx context.Context) ([]*connect.SourceRecord, error) 
 // the Poll goroutine or as the read-ahead (never both at once). The result
 // has no batch when nothing is ready (held: rows wait for the ordering
 // guard); on error its transaction is already rolled back.
-func (t *Task) lockBatch(ctx context.Context, db *common.DB, p *plan, q *queries) *read {
-	r := t.lockNext(ctx, db, p, q)
+func (t *Task) lockBatch(ctx context.Context, db *common.DB, p *plan, q *queries, after *int64) *read {
+	r := t.lockNext(ctx, db, p, q, after)
 	if r.err != nil {
 		r.discard()
 		return r
@@ -86,7 +125,7 @@ func (t *Task) lockBatch(ctx context.Context, db *common.DB, p *plan, q *queries
 		return r
 	}
 	b := &batch{tx: r.tx, records: len(recs), rows: len(rows), deleted: q.deletesOnRead, first: rows[0].number, last: rows[len(rows)-1].number,
-		deadline: r.lockedAt.Add(t.cfg.AckTimeout)}
+		deadline: r.lockedAt.Add(t.cfg.AckTimeout), partial: n < t.cfg.BatchSize}
 	if !b.deleted {
 		b.keys = make([][]any, len(rows))
 		for i, row := range rows {

@@ -43,15 +43,10 @@ func (r *read) discard() {
 	}
 }
 
-// lockNext (delete mode) begins a transaction and locks the next batch.
-func (t *Task) lockNext(ctx context.Context, db *common.DB, p *plan, q *queries) *read {
+// lockNext (delete mode) begins a transaction and locks the next batch,
+// of rows numbered above *after when after is not nil.
+func (t *Task) lockNext(ctx context.Context, db *common.DB, p *plan, q *queries, after *int64) *read {
 	r := &read{plan: p, lockedAt: time.Now()}
-	tx, err := db.Begin(ctx)
-	if err != nil {
-		r.err = err
-		return r
-	}
-	r.tx = tx
 	args := []any{}
 	if db.Dialect().Name() == dialect.NamePostgres {
 		if len(t.splits) > 0 {
@@ -64,12 +59,27 @@ func (t *Task) lockNext(ctx context.Context, db *common.DB, p *plan, q *queries)
 			args = append(args, s)
 		}
 	}
+	query := q.lockBatch
+	if after != nil {
+		av, err := db.Dialect().Encode(p.orderCol, decimal.NewFromInt(*after), 0)
+		if err != nil {
+			r.err = permanent(fmt.Errorf("%s: encode number: %w", t.cfg.Register, err))
+			return r
+		}
+		args, query = append(args, av), q.lockBatchAfter
+	}
+	tx, err := db.Begin(ctx)
+	if err != nil {
+		r.err = err
+		return r
+	}
+	r.tx = tx
 	settledCol := q.settled && !q.deletesOnRead
 	src := tx.Querier()
 	if pg := tx.PGX(); pg != nil {
 		src = dialect.PGXFast(pg)
 	}
-	r.rows, r.settled, r.rowErrs, r.err = readRows(ctx, db.Dialect(), src, p, settledCol, !q.deletesOnRead, t.cfg.Register, q.lockBatch, args...)
+	r.rows, r.settled, r.rowErrs, r.err = readRows(ctx, db.Dialect(), src, p, settledCol, !q.deletesOnRead, t.cfg.Register, query, args...)
 	if q.deletesOnRead && r.err == nil {
 		sortRows(r)
 	}

@@ -23,6 +23,11 @@ type queries struct {
 	// any order): the deletion is undone by a rollback and made durable by
 	// the commit after Kafka's acknowledgement.
 	lockBatch string
+	// lockBatchAfter is lockBatch limited to rows numbered above a given
+	// number, the last of the task's newest open batch: the read starts
+	// past the task's own locked rows instead of stepping over each of
+	// them. Args: those of lockBatch, then after.
+	lockBatchAfter string
 	// readAfter (offset mode) selects up to limit rows numbered above a
 	// given number, in number order. Args: after, [split value,] limit.
 	readAfter string
@@ -78,20 +83,31 @@ func buildQueries(d dialect.Dialect, p *plan, splits int, tsCol *dialect.Column)
 		// Lock the first rows (skipping rows others hold), keep the prefix
 		// before the first unsettled one, delete it and return it.
 		q.deletesOnRead = true
-		var b strings.Builder
-		fmt.Fprintf(&b, "WITH c AS (SELECT t.ctid AS tid, t.%s AS n, age(t.xmin) > h.a AS settled FROM %s AS t, %s", qo, qt, xminHorizon)
-		n := 1
-		if splits > 0 {
-			fmt.Fprintf(&b, " WHERE %s = ANY($%d::text[])", splitText, n)
-			n++
+		lock := func(after bool) string {
+			var b strings.Builder
+			fmt.Fprintf(&b, "WITH c AS (SELECT t.ctid AS tid, t.%s AS n, age(t.xmin) > h.a AS settled FROM %s AS t, %s", qo, qt, xminHorizon)
+			n := 1
+			var where []string
+			if splits > 0 {
+				where = append(where, fmt.Sprintf("%s = ANY($%d::text[])", splitText, n))
+				n++
+			}
+			limit := n
+			if after {
+				where = append(where, fmt.Sprintf("t.%s > $%d", qo, n+1))
+			}
+			if len(where) > 0 {
+				b.WriteString(" WHERE " + strings.Join(where, " AND "))
+			}
+			fmt.Fprintf(&b, " ORDER BY t.%s LIMIT $%d FOR UPDATE OF t SKIP LOCKED), ", qo, limit)
+			b.WriteString("p AS (SELECT tid FROM c WHERE n < coalesce((SELECT min(n) FROM c WHERE NOT settled), n + 1)) ")
+			fmt.Fprintf(&b, "DELETE FROM %s AS t USING p WHERE t.ctid = p.tid RETURNING %s", qt, sel.String())
+			return b.String()
 		}
-		fmt.Fprintf(&b, " ORDER BY t.%s LIMIT $%d FOR UPDATE OF t SKIP LOCKED), ", qo, n)
-		b.WriteString("p AS (SELECT tid FROM c WHERE n < coalesce((SELECT min(n) FROM c WHERE NOT settled), n + 1)) ")
-		fmt.Fprintf(&b, "DELETE FROM %s AS t USING p WHERE t.ctid = p.tid RETURNING %s", qt, sel.String())
-		q.lockBatch = b.String()
-		b.Reset()
+		q.lockBatch, q.lockBatchAfter = lock(false), lock(true)
+		var b strings.Builder
 		fmt.Fprintf(&b, "SELECT %s FROM %s AS t, %s WHERE t.%s > $1", cols, qt, xminHorizon, qo)
-		n = 2
+		n := 2
 		if splits > 0 {
 			fmt.Fprintf(&b, " AND %s = $%d", splitText, n)
 			n++
@@ -99,18 +115,28 @@ func buildQueries(d dialect.Dialect, p *plan, splits int, tsCol *dialect.Column)
 		fmt.Fprintf(&b, " ORDER BY t.%s LIMIT $%d", qo, n)
 		q.readAfter = b.String()
 	case dialect.NameSQLServer:
-		var b strings.Builder
-		fmt.Fprintf(&b, "SELECT TOP (@p1) %s FROM %s AS t WITH (UPDLOCK, ROWLOCK, READPAST)", sel.String(), qt)
-		if splits > 0 {
-			ph := make([]string, splits)
-			for i := range ph {
-				ph[i] = fmt.Sprintf("@p%d", i+2)
+		lock := func(after bool) string {
+			var b strings.Builder
+			fmt.Fprintf(&b, "SELECT TOP (@p1) %s FROM %s AS t WITH (UPDLOCK, ROWLOCK, READPAST)", sel.String(), qt)
+			var where []string
+			if splits > 0 {
+				ph := make([]string, splits)
+				for i := range ph {
+					ph[i] = fmt.Sprintf("@p%d", i+2)
+				}
+				where = append(where, fmt.Sprintf("t.%s IN (%s)", qs, strings.Join(ph, ", ")))
 			}
-			fmt.Fprintf(&b, " WHERE t.%s IN (%s)", qs, strings.Join(ph, ", "))
+			if after {
+				where = append(where, fmt.Sprintf("t.%s > @p%d", qo, splits+2))
+			}
+			if len(where) > 0 {
+				b.WriteString(" WHERE " + strings.Join(where, " AND "))
+			}
+			fmt.Fprintf(&b, " ORDER BY t.%s", qo)
+			return b.String()
 		}
-		fmt.Fprintf(&b, " ORDER BY t.%s", qo)
-		q.lockBatch = b.String()
-		b.Reset()
+		q.lockBatch, q.lockBatchAfter = lock(false), lock(true)
+		var b strings.Builder
 		// READCOMMITTEDLOCK: the scan waits on rows a writer inserted but
 		// has not committed (even under READ_COMMITTED_SNAPSHOT), so a
 		// later number is not read past an earlier uncommitted one.

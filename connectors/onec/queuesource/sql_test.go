@@ -54,7 +54,7 @@ func TestSQLGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := "-- lock batch (delete mode)\n" + q.lockBatch + "\n"
+			got := "-- lock batch (delete mode)\n" + q.lockBatch + "\n-- lock batch after the newest open batch (delete mode)\n" + q.lockBatchAfter + "\n"
 			if !q.deletesOnRead {
 				got += "-- delete acknowledged rows\n" + del[0].SQL + "\n"
 			}

@@ -42,6 +42,8 @@ type Task struct {
 	next    int
 	loaded  bool // offsets read
 
+	unboundedAt time.Time // the last delete-mode read from the register's start
+
 	skipped   map[int64]bool // malformed rows already reported
 	lastDepth time.Time
 

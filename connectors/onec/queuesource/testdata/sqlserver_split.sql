@@ -1,5 +1,7 @@
 -- lock batch (delete mode)
 SELECT TOP (@p1) t.[_Fld54], t.[_Fld58], t.[_Fld56], t.[_Fld59], t.[_Fld55] FROM [_InfoRg17] AS t WITH (UPDLOCK, ROWLOCK, READPAST) WHERE t.[_Fld55] IN (@p2, @p3) ORDER BY t.[_Fld54]
+-- lock batch after the newest open batch (delete mode)
+SELECT TOP (@p1) t.[_Fld54], t.[_Fld58], t.[_Fld56], t.[_Fld59], t.[_Fld55] FROM [_InfoRg17] AS t WITH (UPDLOCK, ROWLOCK, READPAST) WHERE t.[_Fld55] IN (@p2, @p3) AND t.[_Fld54] > @p4 ORDER BY t.[_Fld54]
 -- delete acknowledged rows
 DELETE t FROM [_InfoRg17] AS t WHERE t.[_Fld54] IN (@p1, @p2, @p3)
 -- read after (offset mode)
