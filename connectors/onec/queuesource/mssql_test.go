@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"net/url"
-	"os"
 	"testing"
 	"time"
 
@@ -19,32 +18,10 @@ import (
 // skipped when the variable is not set: no SQL Server can run on the
 // project's build machines (toolchain-notes.md).
 func mssqlQueue(t *testing.T) (map[string]string, *sql.DB, *onectest.Layout) {
-	raw := os.Getenv("ONEC_TEST_MSSQL_URL")
-	if raw == "" {
-		t.Skip("ONEC_TEST_MSSQL_URL not set: SQL Server integration test skipped")
-	}
+	dsn := testkit.SQLServer(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	admin, err := sql.Open("sqlserver", raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	name := fmt.Sprintf("onecq_%d", time.Now().UnixNano())
-	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_, _ = admin.ExecContext(context.Background(), "ALTER DATABASE "+name+" SET SINGLE_USER WITH ROLLBACK IMMEDIATE; DROP DATABASE "+name)
-	})
-	u, err := url.Parse(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("database", name)
-	u.RawQuery = q.Encode()
-	db, err := sql.Open("sqlserver", u.String())
+	db, err := sql.Open("sqlserver", dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,6 +40,10 @@ func mssqlQueue(t *testing.T) (map[string]string, *sql.DB, *onectest.Layout) {
 		}
 	}
 	l, err := onectest.Plan(onectest.Trade())
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := url.Parse(dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
