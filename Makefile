@@ -5,7 +5,7 @@ STATICCHECK_VERSION := v0.7.0
 TESTFLAGS           ?=
 BIN                 := bin
 
-.PHONY: test bench lint build demo cross
+.PHONY: test bench bench-sources lint build demo cross
 
 ## test: go vet, the cross-builds, then every test (needs PostgreSQL binaries; see
 ##       scripts/ensure-postgres.sh). The tests include a bounded run of the demo.
@@ -22,6 +22,10 @@ cross:
 ## bench: every benchmark, no tests
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem $(TESTFLAGS) ./...
+
+## bench-sources: the 1C source connectors against the physical limit (queue register, table snapshot)
+bench-sources:
+	$(GO) test -run '^$$' -bench 'QueueSource$$|TableSnapshot' -benchtime 1x -timeout 60m ./bench/queuesource/ ./bench/tablesource/
 
 ## lint: gofmt (fails on unformatted files), go vet, staticcheck
 lint:

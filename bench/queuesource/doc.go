@@ -7,9 +7,10 @@
 // one task directly (acknowledging at once) to show the connector's own
 // cost without converters and producer.
 //
-// One command:
+// Rates count from the first record in Kafka to the last. One command
+// for this and the table snapshot benchmark (make bench-sources):
 //
-//	go test -run '^$' -bench QueueSource -benchtime 1x ./bench/queuesource/
+//	go test -run '^$' -bench 'QueueSource$|TableSnapshot' -benchtime 1x ./bench/queuesource/ ./bench/tablesource/
 //
 // BENCH_ROWS sets the number of rows (default 200,000), BENCH_REPEAT the
 // runs per measurement (default 3; the best counts, since the build

@@ -38,7 +38,7 @@ func rowsWanted() int64 {
 }
 
 // copyRate reads the catalog's columns with COPY … TO STDOUT (binary).
-func copyRate(t *testing.T, ctx context.Context, dsn, table string, n int64) float64 {
+func copyRate(t testing.TB, ctx context.Context, dsn, table string, n int64) float64 {
 	conn, err := pgx.Connect(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
@@ -59,7 +59,7 @@ func copyRate(t *testing.T, ctx context.Context, dsn, table string, n int64) flo
 // produceRate sends n pre-encoded values of size bytes with the worker's
 // producer settings (acks=all, idempotent, linger.ms=5) and waits for
 // every ack.
-func produceRate(t *testing.T, k *testkit.KafkaCluster, topic string, n int64, keySize, size int) float64 {
+func produceRate(t testing.TB, k *testkit.KafkaCluster, topic string, n int64, keySize, size int) float64 {
 	wc, err := runtime.ParseWorkerConfig(map[string]string{runtime.KeyBootstrapServers: k.BootstrapString(),
 		runtime.KeyKeyConverter: "org.apache.kafka.connect.storage.StringConverter", runtime.KeyValueConverter: "org.apache.kafka.connect.storage.StringConverter",
 		runtime.KeyKafkaProtocolVersion: testkit.SaramaVersion().String()})
@@ -105,7 +105,7 @@ func produceRate(t *testing.T, k *testkit.KafkaCluster, topic string, n int64, k
 
 // cpuTime is the CPU time (user + system) this process has used: the
 // worker, kfake and the benchmark itself, not PostgreSQL.
-func cpuTime(t *testing.T) time.Duration {
+func cpuTime(t testing.TB) time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		t.Fatal(err)
@@ -114,7 +114,7 @@ func cpuTime(t *testing.T) time.Duration {
 }
 
 // endOffsets sums the end offsets of a topic's partitions.
-func endOffsets(t *testing.T, c sarama.Client, topic string) int64 {
+func endOffsets(t testing.TB, c sarama.Client, topic string) int64 {
 	parts, err := c.Partitions(topic)
 	if err != nil {
 		t.Fatal(err)
@@ -140,7 +140,7 @@ type run struct {
 
 // connectorRate snapshots the table through the worker with the given
 // converter settings into a new topic.
-func connectorRate(t *testing.T, k *testkit.KafkaCluster, dsn, name string, n int64, conv map[string]string, profile string) run {
+func connectorRate(t testing.TB, k *testkit.KafkaCluster, dsn, name string, n int64, conv map[string]string, profile string) run {
 	topic := testkit.UniqueTopic("bench." + name)
 	k.CreateTopic(t, topic, 4, nil)
 	reg := plugins.New()
@@ -222,9 +222,26 @@ func bestRun(runs []run) run {
 	return b
 }
 
-// TestThroughput measures the table snapshot against the physical limit.
-func TestThroughput(t *testing.T) {
-	n := rowsWanted()
+// BenchmarkTableSnapshot measures the table snapshot against the physical
+// limit (once, whatever b.N; run it with -benchtime 1x).
+func BenchmarkTableSnapshot(b *testing.B) {
+	js, av, limit := measure(b, rowsWanted(), repeats())
+	b.ReportMetric(js.steady, "json-rec/s")
+	b.ReportMetric(av.steady, "avro-rec/s")
+	b.ReportMetric(limit, "limit-rec/s")
+	b.ReportMetric(us(js.cpu), "json-cpu-µs/rec")
+}
+
+// TestThroughputSmoke runs the benchmark's measurement on a small table
+// once, so that CI keeps the harness working; the figures mean nothing at
+// this size.
+func TestThroughputSmoke(t *testing.T) {
+	measure(t, 20_000, 1)
+}
+
+// measure runs the snapshot with both converters and the limit, reps
+// times each, and logs the best runs.
+func measure(t testing.TB, n int64, reps int) (js, av run, limit float64) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
 	defer cancel()
 	dsn := testkit.Postgres(t)
@@ -266,7 +283,7 @@ func TestThroughput(t *testing.T) {
 	var jsonRuns, avroRuns []run
 	var copyR, prodR float64
 	var prodCPU time.Duration
-	for i := 0; i < repeats(); i++ {
+	for i := 0; i < reps; i++ {
 		profile := ""
 		if i == 0 {
 			profile = os.Getenv("BENCH_PROFILE")
@@ -281,9 +298,9 @@ func TestThroughput(t *testing.T) {
 			prodR, prodCPU = r, (cpuTime(t)-cpu0)/time.Duration(n)
 		}
 	}
-	js, av := bestRun(jsonRuns), bestRun(avroRuns)
-	limit := min(copyR, prodR)
-	t.Logf("rows %d, %.0f bytes a row in PostgreSQL; best of %d runs each", n, rowBytes, repeats())
+	js, av = bestRun(jsonRuns), bestRun(avroRuns)
+	limit = min(copyR, prodR)
+	t.Logf("rows %d, %.0f bytes a row in PostgreSQL; best of %d runs each", n, rowBytes, reps)
 	t.Logf("limit: COPY %.0f rows/s, sarama pre-encoded %d B %.0f records/s (%.1f µs CPU a record) → limit %.0f records/s",
 		copyR, js.size, prodR, us(prodCPU), limit)
 	for _, r := range []struct {
@@ -296,6 +313,7 @@ func TestThroughput(t *testing.T) {
 	if os.Getenv("BENCH_ENFORCE") == "1" && (js.steady < 200_000 || js.steady < limit/2) {
 		t.Errorf("JSON: %.0f records/s, want ≥ 200,000 and ≥ 50%% of the limit (%.0f)", js.steady, limit)
 	}
+	return js, av, limit
 }
 
 // us renders a duration in microseconds.
