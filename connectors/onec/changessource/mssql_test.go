@@ -12,8 +12,8 @@ import (
 
 	"github.com/onecconnect/onecconnect/connect"
 	"github.com/onecconnect/onecconnect/connectors/onec/onectest"
+	"github.com/onecconnect/onecconnect/connectors/onec/onectest/mssqltest"
 	"github.com/onecconnect/onecconnect/connectors/onec/uuid1c"
-	"github.com/onecconnect/onecconnect/internal/testkit"
 	"github.com/onecconnect/onecconnect/schema"
 )
 
@@ -26,23 +26,11 @@ import (
 // SelectByKeys (… IN (@p…)), the snapshot pages with SELECT DISTINCT TOP
 // (@p1) … WHERE key > @p2, and the node is found by RTRIM(_Code).
 
-// mssqlYearOffset is the year offset of the test infobases: the one 1C
-// gives most SQL Server infobases, so dates are read back 2000 years
-// earlier than stored.
-const mssqlYearOffset = 2000
-
 // mssqlTrade builds onectest.Trade in a fresh SQL Server database and
 // returns the connector's database properties for it.
 func mssqlTrade(t *testing.T) (context.Context, *sql.DB, *onectest.SQLServerBuilt, map[string]string) {
 	t.Helper()
-	dsn := testkit.SQLServer(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	t.Cleanup(cancel)
-	db, err := sql.Open("sqlserver", dsn)
-	must(t, err)
-	t.Cleanup(func() { db.Close() })
-	b, err := onectest.BuildSQLServer(ctx, db, onectest.Trade(), mssqlYearOffset)
-	must(t, err)
+	ctx, db, b, dsn := mssqltest.Build(t, onectest.Trade(), 3*time.Minute)
 	return ctx, db, b, connProps(t, dsn)
 }
 

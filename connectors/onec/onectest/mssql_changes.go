@@ -80,59 +80,7 @@ func BuildSQLServer(ctx context.Context, db SQLExecer, cfg *Configuration, yearO
 // becomes the next generated row of the object (see Ref), and Код/Номер
 // default to that row number.
 func (b *SQLServerBuilt) InsertObject(ctx context.Context, db SQLExecer, fullName string, row Row, sections map[string][]Row) (Reference, error) {
-	ol, err := b.Object(fullName)
-	if err != nil {
-		return Reference{}, err
-	}
-	o := ol.Object
-	if o.Kind != Catalog && o.Kind != Document && o.Kind != ExchangePlan {
-		return Reference{}, fmt.Errorf("onectest: InsertObject: %s is not a catalog, document or exchange plan", fullName)
-	}
-	vals, err := b.rowValues(ol.Table, ol.Fields, row)
-	if err != nil {
-		return Reference{}, err
-	}
-	if _, ok := vals["_IDRRef"]; !ok {
-		b.generated[o]++
-		n := b.generated[o]
-		vals["_IDRRef"] = RowID(ol.UUID, n)
-		for _, col := range []string{"_Code", "_Number"} {
-			c := ol.Table.Column(col)
-			if _, set := vals[col]; c != nil && !set {
-				if c.kind == colNumber {
-					vals[col] = n
-				} else {
-					vals[col] = padNumber(n, c.length)
-				}
-			}
-		}
-	}
-	id, ok := vals["_IDRRef"].([]byte)
-	if !ok || len(id) != 16 {
-		return Reference{}, fmt.Errorf("onectest: Ссылка of %s must be a Reference or 16 bytes", fullName)
-	}
-	if err := b.insertRow(ctx, db, ol.Table, vals); err != nil {
-		return Reference{}, fmt.Errorf("onectest: %s: %w", fullName, err)
-	}
-	for name, rows := range sections {
-		sl, err := ol.Section(name)
-		if err != nil {
-			return Reference{}, err
-		}
-		for i, r := range rows {
-			sv, err := b.rowValues(sl.Table, sl.Fields, r)
-			if err != nil {
-				return Reference{}, fmt.Errorf("onectest: %s.%s row %d: %w", fullName, name, i+1, err)
-			}
-			sv[sl.OwnerKey] = id
-			sv["_KeyField"] = typeCode(i + 1)
-			sv[sl.LineNo] = i + 1
-			if err := b.insertRow(ctx, db, sl.Table, sv); err != nil {
-				return Reference{}, fmt.Errorf("onectest: %s.%s: %w", fullName, name, err)
-			}
-		}
-	}
-	return Reference{Object: o.FullName(), ID: id}, nil
+	return b.insertObject(fullName, row, sections, func(t *Table, vals map[string]any) error { return b.insertRow(ctx, db, t, vals) })
 }
 
 // RegisterChange registers a change of one object for a node of an

@@ -13,6 +13,11 @@ import (
 // Without an explicit Ссылка the row becomes the next generated row of the
 // object (see Ref), and Код/Номер default to that row number.
 func (b *Built) InsertObject(ctx context.Context, db DB, fullName string, row Row, sections map[string][]Row) (Reference, error) {
+	return b.insertObject(fullName, row, sections, func(t *Table, vals map[string]any) error { return b.insertRow(ctx, db, t, vals, nil) })
+}
+
+// insertObject is InsertObject for both DBMSs: insert writes one row.
+func (b *Built) insertObject(fullName string, row Row, sections map[string][]Row, insert func(t *Table, vals map[string]any) error) (Reference, error) {
 	ol, err := b.Object(fullName)
 	if err != nil {
 		return Reference{}, err
@@ -44,7 +49,7 @@ func (b *Built) InsertObject(ctx context.Context, db DB, fullName string, row Ro
 	if !ok || len(id) != 16 {
 		return Reference{}, fmt.Errorf("onectest: Ссылка of %s must be a Reference or 16 bytes", fullName)
 	}
-	if err := b.insertRow(ctx, db, ol.Table, vals, nil); err != nil {
+	if err := insert(ol.Table, vals); err != nil {
 		return Reference{}, fmt.Errorf("onectest: %s: %w", fullName, err)
 	}
 	for name, rows := range sections {
@@ -60,7 +65,7 @@ func (b *Built) InsertObject(ctx context.Context, db DB, fullName string, row Ro
 			sv[sl.OwnerKey] = id
 			sv["_KeyField"] = typeCode(i + 1)
 			sv[sl.LineNo] = i + 1
-			if err := b.insertRow(ctx, db, sl.Table, sv, nil); err != nil {
+			if err := insert(sl.Table, sv); err != nil {
 				return Reference{}, fmt.Errorf("onectest: %s.%s: %w", fullName, name, err)
 			}
 		}
