@@ -78,19 +78,13 @@ func TestLockedRowBelowBoundSent(t *testing.T) {
 	defer task.Stop(ctx)
 	seen := map[string]int{}
 	var pending []*connect.SourceRecord
-	released, next := false, int64(41)
-	deadline := time.Now().Add(20 * time.Second)
-	for seen["body-3"] == 0 {
-		if time.Now().After(deadline) || next > 50_000 {
-			t.Fatalf("the released row not sent while writers kept the batches full (%d messages seen)", len(seen))
-		}
+	// poll acknowledges one Poll late, so that a batch is open at every
+	// read: reads start after it.
+	poll := func() {
 		recs, err := task.Poll(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
-		// Acknowledge one Poll late, and keep writing, so that a full
-		// batch is open at every read: reads start after it, and only
-		// the periodic read from the start can find the released row.
 		for _, r := range pending {
 			_ = task.CommitRecord(ctx, r, &connect.RecordMetadata{})
 		}
@@ -98,6 +92,16 @@ func TestLockedRowBelowBoundSent(t *testing.T) {
 		for _, r := range recs {
 			seen[fmt.Sprint(r.Value)]++
 		}
+	}
+	released, next := false, int64(41)
+	deadline := time.Now().Add(20 * time.Second)
+	for seen["body-3"] == 0 {
+		if time.Now().After(deadline) || next > 50_000 {
+			t.Fatalf("the released row not sent while writers kept the batches full (%d messages seen)", len(seen))
+		}
+		// Writers keep the batches full: only the periodic read from the
+		// start can find the released row.
+		poll()
 		if !released && len(seen) >= 20 {
 			if seen["body-3"] > 0 {
 				t.Fatal("the held row was read")
@@ -113,17 +117,7 @@ func TestLockedRowBelowBoundSent(t *testing.T) {
 	}
 	// Drain the rest.
 	for len(seen) < int(next-1) && time.Now().Before(deadline) {
-		recs, err := task.Poll(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, r := range pending {
-			_ = task.CommitRecord(ctx, r, &connect.RecordMetadata{})
-		}
-		pending = recs
-		for _, r := range recs {
-			seen[fmt.Sprint(r.Value)]++
-		}
+		poll()
 	}
 	for i := 1; i < int(next); i++ {
 		if seen[fmt.Sprintf("body-%d", i)] != 1 {
