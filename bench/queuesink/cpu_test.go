@@ -6,8 +6,9 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
+
+	"github.com/onecconnect/onecconnect/internal/testkit"
 )
 
 // clockTick is the unit of the CPU times in /proc/<pid>/stat (USER_HZ,
@@ -26,10 +27,7 @@ type cpuSample struct {
 // take the second sample before closing the connections.
 func sampleCPU(dbName string) cpuSample {
 	var s cpuSample
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err == nil {
-		s.self = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-	}
+	s.self = testkit.ProcessCPU()
 	procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
 	for _, p := range procs {
 		cmd, err := os.ReadFile(p)

@@ -8,7 +8,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -150,7 +149,6 @@ func hwm(b *testing.B, client sarama.Client, topic string) int64 {
 	return sum
 }
 
-
 func workerConfig(b *testing.B, k *testkit.KafkaCluster) *runtime.WorkerConfig {
 	wc, err := runtime.ParseWorkerConfig(map[string]string{
 		runtime.KeyBootstrapServers:     k.BootstrapString(),
@@ -188,7 +186,7 @@ func (e *env) runConnector(b *testing.B, name string, n int, extra map[string]st
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	cpu0 := cpuTime()
+	cpu0 := testkit.ProcessCPU()
 	if err := w.StartConnector(ctx, name, props, runtime.ConnectorHooks{}, nil, runtime.TargetStarted); err != nil {
 		b.Fatal(err)
 	}
@@ -200,18 +198,9 @@ func (e *env) runConnector(b *testing.B, name string, n int, extra map[string]st
 		b.Fatal(err)
 	}
 	rate := steadyRate(b, client, topic, int64(n), 10*time.Minute)
-	b.Logf("%s: %.0f rec/s, %.1f µs CPU a record (worker and kfake, not PostgreSQL)", name, rate, float64(cpuTime()-cpu0)/float64(n)/1000)
+	b.Logf("%s: %.0f rec/s, %.1f µs CPU a record (worker and kfake, not PostgreSQL)", name, rate, float64(testkit.ProcessCPU()-cpu0)/float64(n)/1000)
 	w.Stop(ctx)
 	return rate, e.valueSize(b, client, topic)
-}
-
-// cpuTime is the CPU time (user + system) this process has used.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // steadyRate waits for n records in topic and returns records/s from the

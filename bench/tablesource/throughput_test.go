@@ -8,7 +8,6 @@ import (
 	"os"
 	"runtime/pprof"
 	"strconv"
-	"syscall"
 	"testing"
 	"time"
 
@@ -103,16 +102,6 @@ func produceRate(t testing.TB, k *testkit.KafkaCluster, topic string, n int64, k
 	return float64(n) / time.Since(start).Seconds()
 }
 
-// cpuTime is the CPU time (user + system) this process has used: the
-// worker, kfake and the benchmark itself, not PostgreSQL.
-func cpuTime(t testing.TB) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		t.Fatal(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 // endOffsets sums the end offsets of a topic's partitions.
 func endOffsets(t testing.TB, c sarama.Client, topic string) int64 {
 	parts, err := c.Partitions(topic)
@@ -167,7 +156,7 @@ func connectorRate(t testing.TB, k *testkit.KafkaCluster, dsn, name string, n in
 		}
 		pprof.StartCPUProfile(f)
 	}
-	start, cpu0 := time.Now(), cpuTime(t)
+	start, cpu0 := time.Now(), testkit.ProcessCPU()
 	s.Client.Expect(t, "PUT", connecttest.Path(name, "/config"), cfg, 201, nil)
 	deadline := start.Add(time.Minute + time.Duration(n)*100*time.Microsecond)
 	var first time.Time
@@ -186,7 +175,7 @@ func connectorRate(t testing.TB, k *testkit.KafkaCluster, dsn, name string, n in
 		time.Sleep(5 * time.Millisecond)
 	}
 	end := time.Now()
-	el, cpu := end.Sub(start), cpuTime(t)-cpu0
+	el, cpu := end.Sub(start), testkit.ProcessCPU()-cpu0
 	steady := float64(n-atFirst) / end.Sub(first).Seconds()
 	if f != nil {
 		pprof.StopCPUProfile()
@@ -293,9 +282,9 @@ func measure(t testing.TB, n int64, reps int) (js, av run, limit float64) {
 		copyR = max(copyR, copyRate(t, ctx, dsn, ol.Table.PG(), n))
 		topic := testkit.UniqueTopic("bench.raw")
 		k.CreateTopic(t, topic, 4, nil)
-		cpu0 := cpuTime(t)
+		cpu0 := testkit.ProcessCPU()
 		if r := produceRate(t, k, topic, n, 60, jsonRuns[0].size); r > prodR {
-			prodR, prodCPU = r, (cpuTime(t)-cpu0)/time.Duration(n)
+			prodR, prodCPU = r, (testkit.ProcessCPU()-cpu0)/time.Duration(n)
 		}
 	}
 	js, av = bestRun(jsonRuns), bestRun(avroRuns)

@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -120,15 +119,6 @@ func (t *genTask) CommitRecord(context.Context, *connect.SourceRecord, *connect.
 }
 func (t *genTask) Stop(context.Context) error { return nil }
 
-// cpuTime returns the process's user+system CPU time.
-func cpuTime(tb testing.TB) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		tb.Fatal(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 // phase is one measured run of either path.
 type phase struct {
 	wall, cpu time.Duration
@@ -199,7 +189,7 @@ func BenchmarkSourceRuntimeVsDirect(b *testing.B) {
 		}
 		defer p.Close()
 		runtime.GC()
-		start, cpu0 := time.Now(), cpuTime(b)
+		start, cpu0 := time.Now(), testkit.ProcessCPU()
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
@@ -215,7 +205,7 @@ func BenchmarkSourceRuntimeVsDirect(b *testing.B) {
 			p.Input() <- &sarama.ProducerMessage{Topic: topic, Partition: -1, Value: sarama.ByteEncoder(values[i%benchValues])}
 		}
 		<-done
-		return phase{wall: time.Since(start), cpu: cpuTime(b) - cpu0}
+		return phase{wall: time.Since(start), cpu: testkit.ProcessCPU() - cpu0}
 	}
 
 	runRuntime := func() phase {
@@ -230,13 +220,13 @@ func BenchmarkSourceRuntimeVsDirect(b *testing.B) {
 		ids := startConnectorAndTasks(b, w, map[string]string{connect.KeyName: "gen", connect.KeyConnectorClass: "test.Generator"}, rec)
 		rec.waitState(b, "gen-0", "RUNNING", 10*time.Second)
 		runtime.GC()
-		start, cpu0 := time.Now(), cpuTime(b)
+		start, cpu0 := time.Now(), testkit.ProcessCPU()
 		close(gen.goCh)
 		deadline := time.Now().Add(2 * time.Minute)
 		for acked.Load() < int64(total) && time.Now().Before(deadline) {
 			time.Sleep(200 * time.Microsecond)
 		}
-		ph := phase{wall: time.Since(start), cpu: cpuTime(b) - cpu0}
+		ph := phase{wall: time.Since(start), cpu: testkit.ProcessCPU() - cpu0}
 		stopAll(b, w, "gen", ids)
 		if acked.Load() < int64(total) {
 			b.Fatalf("runtime acknowledged %d of %d", acked.Load(), total)
