@@ -34,7 +34,8 @@ const (
 	ModeSnapshot = "snapshot"
 	// ModeIncremental (SQL Server only) reads every row once, then the
 	// rows whose _Version (rowversion) grew, below MIN_ACTIVE_ROWVERSION()
-	// and older than the settle window.
+	// and older than the settle window. Objects without _Version
+	// (registers, constants) are refused in this mode.
 	ModeIncremental = "incremental"
 )
 
@@ -50,7 +51,8 @@ func ConfigDef() *config.ConfigDef {
 		Validator:  config.OneOfCaseInsensitive(ModeSnapshot, ModeIncremental),
 		Importance: config.ImportanceHigh, Group: groupTable, DisplayName: "Mode",
 		Doc: "snapshot: read every row in keyset pages, again every snapshot.interval.ms; incremental (SQL Server only): " +
-			"one snapshot, then the rows whose _Version (rowversion) changed. Neither sees deletions: use OneCChangesSource for CDC."})
+			"one snapshot, then the rows whose _Version (rowversion) changed, for objects that have one (catalogs, documents, " +
+			"exchange plans, charts; registers and constants are refused). Neither sees deletions: use OneCChangesSource for CDC."})
 	d.Define(config.Key{Name: KeyBatchSize, Type: config.TypeInt, Default: 5000, Validator: config.Between(1, 100000),
 		Importance: config.ImportanceMedium, Group: groupTable, DisplayName: "Batch size",
 		Doc: "Rows per keyset page (one short read statement each, no table lock)."})

@@ -56,7 +56,7 @@ func check(ctx context.Context, props map[string]string, log *slog.Logger) ([]st
 		return nil, &config.ValidationError{Errors: map[string][]string{common.KeyDatabaseURL: {err.Error()}}}
 	}
 	defer cat.Close()
-	objs, problems := resolveObjects(cat.Snapshot(), s.objects)
+	objs, problems := resolveObjects(cat.Snapshot(), s.objects, s.mode)
 	if len(problems) > 0 {
 		return nil, &config.ValidationError{Errors: map[string][]string{KeyObjects: problems}}
 	}

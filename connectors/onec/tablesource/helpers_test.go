@@ -3,9 +3,11 @@ package tablesource
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/url"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -59,11 +61,34 @@ func must(t testing.TB, err error) {
 type fakeTaskContext struct {
 	mu      sync.Mutex
 	offsets map[string]map[string]any
+	logs    *logBuffer // where the task logs (warnings and up); nil: stderr
 }
 
 func (f *fakeTaskContext) TaskID() connect.TaskID { return connect.TaskID{Connector: "table", Task: 0} }
 func (f *fakeTaskContext) Logger() *slog.Logger {
-	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	var w io.Writer = os.Stderr
+	if f.logs != nil {
+		w = f.logs
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelWarn}))
+}
+
+// logBuffer collects log lines; safe for concurrent use.
+type logBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 func (f *fakeTaskContext) OffsetStorageReader() connect.OffsetStorageReader { return f }
 func (f *fakeTaskContext) Offset(ctx context.Context, p map[string]any) (map[string]any, error) {

@@ -3,13 +3,17 @@ package tablesource
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/shopspring/decimal"
 
+	"github.com/onecconnect/onecconnect/config"
 	"github.com/onecconnect/onecconnect/connect"
+	"github.com/onecconnect/onecconnect/connectors/onec/dialect"
 	"github.com/onecconnect/onecconnect/connectors/onec/onectest"
 	"github.com/onecconnect/onecconnect/connectors/onec/uuid1c"
 	"github.com/onecconnect/onecconnect/internal/testkit"
@@ -295,4 +299,115 @@ func TestSQLServerTableIncremental(t *testing.T) {
 	}
 	v, _ := after[0].Value.(*schema.Struct)
 	msCheck(t, "item 3", v, map[string]any{"Наименование": "Товар 3 (изменён)"})
+}
+
+// TestSQLServerReadIsolation: in a database without snapshot isolation
+// the task reads at READ COMMITTED and warns once how to turn it on; once
+// ALLOW_SNAPSHOT_ISOLATION is ON, a new task reads each page (the document
+// and its Товары rows) in a SNAPSHOT transaction, without the warning.
+func TestSQLServerReadIsolation(t *testing.T) {
+	ctx, db, b, props := mssqlTrade(t)
+	item, err := b.InsertObject(ctx, db, msCatalog, onectest.Row{"Наименование": "Товар"}, nil)
+	must(t, err)
+	doc, err := b.InsertObject(ctx, db, msDocument, onectest.Row{"Дата": time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), "Номер": "ТД-0000001"},
+		map[string][]onectest.Row{"Товары": {
+			{"Номенклатура": item, "Количество": onectest.Decimal("1.000")},
+			{"Номенклатура": item, "Количество": onectest.Decimal("2.000")},
+		}})
+	must(t, err)
+	props[KeyObjects] = msDocument
+
+	run := func(wantSet string, wantWarning bool) {
+		t.Helper()
+		tctx := &fakeTaskContext{logs: &logBuffer{}}
+		tk := msStartTask(t, tctx, props)
+		must(t, tk.open(ctx))
+		if tk.reads.set != wantSet {
+			t.Errorf("read transactions set %q, want %q", tk.reads.set, wantSet)
+		}
+		if warned := strings.Contains(tctx.logs.String(), "SET ALLOW_SNAPSHOT_ISOLATION ON"); warned != wantWarning {
+			t.Errorf("warning logged: %v, want %v; log:\n%s", warned, wantWarning, tctx.logs.String())
+		}
+		tx, err := tk.reads.start(ctx)
+		must(t, err)
+		row, err := queryRows(ctx, tx.Querier(), []dialect.Stmt{{SQL: "SELECT CAST(transaction_isolation_level AS int) FROM sys.dm_exec_sessions WHERE session_id = @@SPID"}}, 1)
+		must(t, err)
+		must(t, tx.Commit(ctx))
+		level := map[string]int64{"": 2, setSnapshot: 5}[wantSet] // READ COMMITTED, SNAPSHOT
+		if len(row) != 1 || row[0][0] != level {
+			t.Errorf("transaction_isolation_level %v, want %d", row, level)
+		}
+		recs := msPollFor(t, tk, tctx, 1, time.Minute)
+		if len(recs) != 1 || msRef(t, recs[0]) != msUUID(t, doc) {
+			t.Fatalf("%d records, want the document", len(recs))
+		}
+		v, _ := recs[0].Value.(*schema.Struct)
+		lines, _ := v.Get("Товары")
+		if ls, _ := lines.([]any); len(ls) != 2 {
+			t.Errorf("document Товары: %d rows, want 2", len(ls))
+		}
+		must(t, tk.Stop(ctx))
+	}
+	run("", true)
+	_, err = db.ExecContext(ctx, "ALTER DATABASE CURRENT SET ALLOW_SNAPSHOT_ISOLATION ON")
+	must(t, err)
+	run(setSnapshot, false)
+}
+
+// TestSQLServerSnapshotThenIncremental switches a connector from
+// mode=snapshot to mode=incremental: the offset of the snapshot pass has
+// no row version (-1), so the incremental task reads every item once more
+// and then sees a change, instead of reading _Version > 0xFF…FF (nothing)
+// forever.
+func TestSQLServerSnapshotThenIncremental(t *testing.T) {
+	ctx, db, b, props := mssqlTrade(t)
+	items := make([]onectest.Reference, 3)
+	var err error
+	for i := range items {
+		items[i], err = b.InsertObject(ctx, db, msCatalog, onectest.Row{"Наименование": fmt.Sprintf("Товар %d", i+1)}, nil)
+		must(t, err)
+	}
+	catTable, err := b.Object(msCatalog)
+	must(t, err)
+	props[KeyObjects] = msCatalog
+	tctx := &fakeTaskContext{}
+	tk := msStartTask(t, tctx, props)
+	if snap := msPollFor(t, tk, tctx, len(items), time.Minute); len(snap) != len(items) {
+		t.Fatalf("snapshot pass: %d records, want %d", len(snap), len(items))
+	}
+	if st := tctx.offsets[`map[object:Справочник.Номенклатура]`]; st[OffsetDone] != true || st[OffsetVersion] != int64(-1) {
+		t.Fatalf("stored offset after the snapshot pass: %v, want done with version -1", st)
+	}
+	must(t, tk.Stop(ctx))
+
+	props[KeyMode] = ModeIncremental
+	props[KeyPollInterval] = "10"
+	props[KeySettle] = "0"
+	tk2 := msStartTask(t, tctx, props)
+	if again := msPollFor(t, tk2, tctx, len(items), time.Minute); len(again) != len(items) {
+		t.Fatalf("first incremental run: %d records, want the %d items again (a full pass)", len(again), len(items))
+	}
+	_, err = db.ExecContext(ctx, "UPDATE "+catTable.Table.Name+" SET _Description = @p1 WHERE _IDRRef = @p2", "Товар 2 (изменён)", items[1].ID)
+	must(t, err)
+	changed := msPollFor(t, tk2, tctx, 1, 30*time.Second)
+	if len(changed) != 1 || msRef(t, changed[0]) != msUUID(t, items[1]) {
+		t.Fatalf("after an update: %d records, want item 2", len(changed))
+	}
+}
+
+// TestSQLServerIncrementalRefusesRegisters: validation in
+// mode=incremental refuses a register (no _Version column) under the
+// objects key and takes a catalog.
+func TestSQLServerIncrementalRefusesRegisters(t *testing.T) {
+	ctx, _, _, props := mssqlTrade(t)
+	props[KeyMode] = ModeIncremental
+	props[KeyObjects] = msCatalog + ", РегистрСведений.ЦеныНоменклатуры"
+	err := (&Connector{}).Validate(ctx, props)
+	var ve *config.ValidationError
+	if !errors.As(err, &ve) || len(ve.Errors[KeyObjects]) != 1 ||
+		!strings.HasPrefix(ve.Errors[KeyObjects][0], "РегистрСведений.ЦеныНоменклатуры has no _Version column; mode=incremental cannot see its changes") {
+		t.Fatalf("validate: %v, want the register refused under %s", err, KeyObjects)
+	}
+	props[KeyObjects] = msCatalog
+	must(t, (&Connector{}).Validate(ctx, props))
 }

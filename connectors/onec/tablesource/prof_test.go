@@ -44,7 +44,7 @@ func BenchmarkReadPage(b *testing.B) {
 	n := 0
 	var after []string
 	for n < b.N {
-		p := readPage(ctx, tk.db.Dialect(), tk.db, 0, 5000, job{t: tk.targets[0], pass: 1}, after)
+		p := readPage(ctx, tk.db.Dialect(), tk.reads, 0, 5000, job{t: tk.targets[0], pass: 1}, after)
 		must(b, p.err)
 		n += len(p.recs)
 		after = p.after

@@ -2,7 +2,6 @@ package tablesource
 
 import (
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -15,16 +14,6 @@ import (
 	"github.com/onecconnect/onecconnect/connectors/onec/common"
 	"github.com/onecconnect/onecconnect/connectors/onec/dialect"
 	"github.com/onecconnect/onecconnect/schema"
-)
-
-// Offset keys; the source partition is {"object": full name}.
-const (
-	OffsetPass    = "pass"          // number of the full pass, from 1
-	OffsetAfter   = "after"         // JSON array of the last key's texts ("" = from the start)
-	OffsetDone    = "done"          // the pass is complete
-	OffsetDoneMS  = "done.ms"       // when it completed (unix ms)
-	OffsetVersion = "version"       // incremental: last _Version delivered
-	OffsetVStart  = "version.start" // incremental: every row at or above it is read after the snapshot
 )
 
 // page is one keyset page of one object mapped to records.
@@ -78,7 +67,7 @@ type job struct {
 
 // startReader reads the jobs in order until the last page of the last
 // one, or until ctx ends or an error (sent as a page).
-func startReader(parent context.Context, d dialect.Dialect, db *common.DB, yo, limit int, jobs []job) *reader {
+func startReader(parent context.Context, d dialect.Dialect, reads readTxs, yo, limit int, jobs []job) *reader {
 	ctx, cancel := context.WithCancel(parent)
 	r := &reader{ch: make(chan page, 1), cancel: cancel, done: make(chan struct{})}
 	raw := make(chan rawPage, 1)
@@ -87,7 +76,7 @@ func startReader(parent context.Context, d dialect.Dialect, db *common.DB, yo, l
 		for _, j := range jobs {
 			after := j.after
 			for {
-				rp := fetchPage(ctx, d, db, yo, limit, j, after)
+				rp := fetchPage(ctx, d, reads, yo, limit, j, after)
 				select {
 				case raw <- rp:
 				case <-ctx.Done():
@@ -117,16 +106,17 @@ func startReader(parent context.Context, d dialect.Dialect, db *common.DB, yo, l
 }
 
 // readPage reads the page after the key after (texts) and maps it.
-func readPage(ctx context.Context, d dialect.Dialect, db *common.DB, yo, limit int, j job, after []string) page {
-	return mapPage(fetchPage(ctx, d, db, yo, limit, j, after))
+func readPage(ctx context.Context, d dialect.Dialect, reads readTxs, yo, limit int, j job, after []string) page {
+	return mapPage(fetchPage(ctx, d, reads, yo, limit, j, after))
 }
 
 // fetchPage reads the page after the key after (texts) with the rows of
 // its tabular sections.
 //
 // Transaction scope: one read-only transaction per page (its rows and
-// their sections); keyset reads by the clustered key take no table lock.
-func fetchPage(ctx context.Context, d dialect.Dialect, db *common.DB, yo, limit int, j job, after []string) rawPage {
+// their sections), in one snapshot where reads sets one (isolation.go);
+// keyset reads by the clustered key take no table lock.
+func fetchPage(ctx context.Context, d dialect.Dialect, reads readTxs, yo, limit int, j job, after []string) rawPage {
 	t := j.t
 	p := rawPage{j: j, before: after, after: after}
 	var afterVals []any
@@ -159,9 +149,9 @@ func fetchPage(ctx context.Context, d dialect.Dialect, db *common.DB, yo, limit 
 		p.err = fmt.Errorf("page of %s: %w", t.fullName, err)
 		return p
 	}
-	tx, err := db.Begin(ctx)
+	tx, err := reads.start(ctx)
 	if err != nil {
-		p.err = err
+		p.err = fmt.Errorf("read %s: %w", t.fullName, err)
 		return p
 	}
 	defer tx.Rollback()
@@ -205,7 +195,7 @@ func mapPage(rp rawPage) page {
 	prev := map[string]any{OffsetPass: j.pass, OffsetAfter: jsonText(rp.before), OffsetVStart: j.vstart}
 	end := map[string]any{OffsetPass: j.pass, OffsetAfter: jsonText(rp.after), OffsetVStart: j.vstart}
 	if p.last {
-		end = map[string]any{OffsetPass: j.pass, OffsetDone: true, OffsetDoneMS: time.Now().UnixMilli(), OffsetVersion: j.vstart - 1}
+		end = doneOffset(j, time.Now())
 	}
 	p.recs = make([]*connect.SourceRecord, len(rp.rows))
 	recs := make([]connect.SourceRecord, len(rp.rows)) // one allocation for the page
@@ -347,13 +337,6 @@ func parseCanonical(c dialect.Column, s string) (any, error) {
 		return []byte(s), nil
 	}
 	return nil, fmt.Errorf("column %s: no text form for kind %s", c.Name, c.Kind)
-}
-
-// versionBytes is a rowversion parameter.
-func versionBytes(v int64) []byte {
-	b := make([]byte, 8)
-	binary.BigEndian.PutUint64(b, uint64(v))
-	return b
 }
 
 var _ = schema.NewStruct

@@ -35,7 +35,7 @@ func TestReaderPipeline(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := startReader(ctx, tk.db.Dialect(), tk.db, 0, limit, jobs)
+			r := startReader(ctx, tk.db.Dialect(), tk.reads, 0, limit, jobs)
 			seen := map[string]bool{}
 			prev, n, last := "", 0, false
 			for tt.pages == 0 || n < tt.pages {

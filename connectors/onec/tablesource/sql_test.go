@@ -36,6 +36,11 @@ func TestGoldenSQL(t *testing.T) {
 		q, err = versionSQL(d, "_Reference12", "_Version", ref)
 		add("changed_since_version", q, err)
 		add("min_active_rowversion", minActiveRowversionSQL, nil)
+		if d.Name() == dialect.NameSQLServer {
+			add("snapshot_isolation_state", snapshotStateSQL, nil)
+		}
+		set, _ := readIsolation(d, snapshotOn, "trade")
+		add("read_transaction_isolation", set, nil)
 		if _, err := pageSQL(d, "x; DROP TABLE y", cols, cols[:1], false); err == nil {
 			t.Errorf("%s: a table name that is no 1C name was accepted", d.Name())
 		}

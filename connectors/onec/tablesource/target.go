@@ -183,8 +183,9 @@ func (t *target) keyOf(v *schema.Struct) *schema.Struct {
 }
 
 // resolveObjects looks the configured names up; problems lists what is
-// wrong.
-func resolveObjects(ib *metadata.Infobase, names []string) ([]*metadata.Object, []string) {
+// wrong. An object that exists but cannot be read in mode is in objs and
+// in problems.
+func resolveObjects(ib *metadata.Infobase, names []string, mode string) ([]*metadata.Object, []string) {
 	var objs []*metadata.Object
 	var problems []string
 	for _, n := range names {
@@ -202,6 +203,30 @@ func resolveObjects(ib *metadata.Infobase, names []string) ([]*metadata.Object, 
 			continue
 		}
 		objs = append(objs, o)
+		if mode == ModeIncremental && !hasVersion(o) {
+			problems = append(problems, noVersion(o.FullNameRU()))
+		}
 	}
 	return objs, problems
+}
+
+// hasVersion tells whether o's table has a _Version column (ВерсияДанных):
+// catalogs, documents, exchange plans and charts do; registers and
+// constants do not (metadata's physical layout).
+func hasVersion(o *metadata.Object) bool {
+	for _, p := range o.StandardAttributes {
+		for _, c := range p.Columns {
+			if c.Kind == metadata.ColVersion {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// noVersion is the problem of an object without _Version in incremental
+// mode: after the first pass nothing of it would ever be read again.
+func noVersion(fullName string) string {
+	return fmt.Sprintf("%s has no _Version column; mode=incremental cannot see its changes, "+
+		"use mode=snapshot (with snapshot.interval.ms) or OneCChangesSource", fullName)
 }

@@ -3,8 +3,6 @@ package tablesource
 import (
 	"context"
 	"encoding/binary"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -16,16 +14,6 @@ import (
 	"github.com/onecconnect/onecconnect/connectors/onec/metadata"
 	"github.com/onecconnect/onecconnect/connectors/onec/metadata/rowmap"
 )
-
-// position is how far an object is read.
-type position struct {
-	pass    int64
-	after   []string
-	done    bool
-	doneAt  time.Time
-	version int64 // incremental: last _Version delivered
-	vstart  int64 // incremental: watermark of the running pass
-}
 
 // Task reads a group of objects. Poll runs on the worker's task goroutine
 // and owns everything but the prefetching reader goroutine, which only
@@ -40,6 +28,7 @@ type Task struct {
 
 	cat     *common.Catalog
 	db      *common.DB
+	reads   readTxs // the read transactions of pages and changed rows
 	yo      int
 	targets []*target
 	pos     map[string]*position
@@ -49,6 +38,8 @@ type Task struct {
 	hiSeen   int64
 	hiSeenAt time.Time
 	hiSafe   int64
+	// isoWarned: the READ COMMITTED warning was logged (once per task).
+	isoWarned bool
 }
 
 // Start parses the configuration; the database is opened by the first
@@ -119,7 +110,7 @@ func (t *Task) poll(ctx context.Context) ([]*connect.SourceRecord, error) {
 	}
 	if t.rd == nil {
 		if jobs := t.pendingJobs(); len(jobs) > 0 {
-			t.rd = startReader(context.WithoutCancel(ctx), t.db.Dialect(), t.db, t.yo, t.s.batchSize, jobs)
+			t.rd = startReader(context.WithoutCancel(ctx), t.db.Dialect(), t.reads, t.yo, t.s.batchSize, jobs)
 		}
 	}
 	if t.rd != nil {
@@ -217,7 +208,10 @@ func (t *Task) open(ctx context.Context) error {
 	ib := cat.Snapshot()
 	t.yo = max(ib.YearOffset, 0)
 	if t.targets, err = t.resolve(ib); err == nil {
-		err = t.restore(ctx)
+		err = t.restore(ctx, func() (int64, error) { return t.minActive(ctx) })
+	}
+	if err == nil {
+		err = t.chooseIsolation(ctx)
 	}
 	if err != nil {
 		db.Close()
@@ -229,10 +223,41 @@ func (t *Task) open(ctx context.Context) error {
 	return nil
 }
 
+// chooseIsolation sets how pages are read (isolation.go) and logs, once
+// per task, when they cannot be read from one snapshot.
+func (t *Task) chooseIsolation(ctx context.Context) error {
+	d := t.db.Dialect()
+	state, name := snapshotUnknown, ""
+	if d.Name() == dialect.NameSQLServer {
+		var err error
+		if state, name, err = readSnapshotState(ctx, t.db); err != nil {
+			return err
+		}
+	}
+	set, warning := readIsolation(d, state, name)
+	t.reads = dbReads(t.db, set)
+	if warning != "" && !t.isoWarned && t.readsSections() {
+		t.isoWarned = true
+		t.log.Warn(warning)
+	}
+	return nil
+}
+
+// readsSections tells whether a page can take more than one statement:
+// some object has tabular sections to read.
+func (t *Task) readsSections() bool {
+	for _, tg := range t.targets {
+		if len(tg.sections) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 func (t *Task) resolve(ib *metadata.Infobase) ([]*target, error) {
-	objs, problems := resolveObjects(ib, t.s.taskObjects)
+	objs, problems := resolveObjects(ib, t.s.taskObjects, t.s.mode)
 	if len(problems) > 0 {
-		err := errors.New(strings.Join(problems, "; "))
+		err := fmt.Errorf("%s: %s", KeyObjects, strings.Join(problems, "; "))
 		if len(objs) < len(t.s.taskObjects) {
 			err = fmt.Errorf("%w: %w", common.ErrObjectRemoved, err)
 		}
@@ -257,9 +282,10 @@ func (t *Task) resolve(ib *metadata.Infobase) ([]*target, error) {
 	return out, nil
 }
 
-// restore reads the stored offsets into positions; a new pass in
-// incremental mode captures the rowversion watermark first.
-func (t *Task) restore(ctx context.Context) error {
+// restore reads the stored offsets into positions (restorePosition);
+// active returns MIN_ACTIVE_ROWVERSION(), asked once at most (incremental
+// mode): one watermark for every object, taken before any of them is read.
+func (t *Task) restore(ctx context.Context, active func() (int64, error)) error {
 	parts := make([]map[string]any, len(t.targets))
 	for i, tg := range t.targets {
 		parts[i] = tg.partition
@@ -268,34 +294,34 @@ func (t *Task) restore(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("read stored offsets: %w", err)
 	}
+	var hi int64
+	var hiErr error
+	asked := false
+	once := func() (int64, error) {
+		if !asked {
+			hi, hiErr = active()
+			asked = true
+		}
+		return hi, hiErr
+	}
+	incremental := t.s.mode == ModeIncremental
 	t.pos = map[string]*position{}
 	for i, tg := range t.targets {
-		p := &position{pass: 1}
-		if i < len(offs) && offs[i] != nil {
-			off := offs[i]
-			if n, ok := off[OffsetPass].(int64); ok && n > 0 {
-				p.pass = n
-			}
-			p.vstart, _ = off[OffsetVStart].(int64)
-			if off[OffsetDone] == true {
-				p.done = true
-				if ms, ok := off[OffsetDoneMS].(int64); ok {
-					p.doneAt = time.UnixMilli(ms)
-				}
-				p.version, _ = off[OffsetVersion].(int64)
-			} else if s, ok := off[OffsetAfter].(string); ok && s != "" {
-				if err := json.Unmarshal([]byte(s), &p.after); err != nil || len(p.after) != len(tg.key) {
-					return fmt.Errorf("stored position of %s is malformed: %q", tg.fullName, s)
-				}
-			}
+		var off map[string]any
+		if i < len(offs) {
+			off = offs[i]
+		}
+		p, restart, err := restorePosition(tg, off, incremental, once)
+		if err != nil {
+			return err
+		}
+		if restart != "" {
+			t.log.Warn("stored position cannot be continued in incremental mode: reading the object in full again, then its changes",
+				"object", tg.fullName, "stored", restart, "offset", off, "pass", p.pass)
+		} else if off != nil {
 			t.log.Info("resuming", "object", tg.fullName, "pass", p.pass, "done", p.done, "after", p.after)
 		}
-		if !p.done && p.after == nil && t.s.mode == ModeIncremental {
-			if p.vstart, err = t.minActive(ctx); err != nil {
-				return err
-			}
-		}
-		t.pos[tg.fullName] = p
+		t.pos[tg.fullName] = &p
 	}
 	return nil
 }
@@ -335,35 +361,20 @@ func (t *Task) incremental(ctx context.Context) ([]*connect.SourceRecord, error)
 	d := t.db.Dialect()
 	for i := range t.targets {
 		tg := t.targets[(t.rr+i)%len(t.targets)]
-		if tg.version < 0 {
-			continue
-		}
 		p := t.pos[tg.fullName]
 		if t.hiSafe <= p.version+1 {
 			continue
 		}
-		q, err := versionSQL(d, tg.table.Name, tg.cols[tg.version].Name, tg.cols)
+		st, err := changedStmt(d, tg, t.s.batchSize, p.version, t.hiSafe)
 		if err != nil {
 			return nil, err
 		}
-		tx, err := t.db.Begin(ctx)
+		rows, secs, err := t.readChanged(ctx, d, tg, st)
 		if err != nil {
 			return nil, err
-		}
-		rows, err := queryRows(ctx, tx.FastQuerier(), []dialect.Stmt{{SQL: q, Args: []any{t.s.batchSize, versionBytes(p.version), versionBytes(t.hiSafe)}}}, len(tg.cols))
-		if err == nil {
-			err = tx.Commit(ctx)
-		}
-		tx.Rollback()
-		if err != nil {
-			return nil, fmt.Errorf("read changed rows of %s: %w", tg.fullName, err)
 		}
 		if len(rows) == 0 {
 			continue
-		}
-		secs, err := t.readSectionsTx(ctx, tg, rows)
-		if err != nil {
-			return nil, err
 		}
 		out := make([]*connect.SourceRecord, 0, len(rows))
 		for _, r := range rows {
@@ -389,20 +400,43 @@ func (t *Task) incremental(ctx context.Context) ([]*connect.SourceRecord, error)
 	return nil, common.Sleep(ctx, t.s.pollInterval)
 }
 
-func (t *Task) readSectionsTx(ctx context.Context, tg *target, rows [][]any) (map[string]map[string][][]any, error) {
-	if len(tg.sections) == 0 {
-		return nil, nil
+// changedStmt reads up to limit rows of tg whose _Version is above after
+// (exclusive; negative: none delivered, every row) and below below.
+func changedStmt(d dialect.Dialect, tg *target, limit int, after, below int64) (dialect.Stmt, error) {
+	if tg.version < 0 {
+		return dialect.Stmt{}, fmt.Errorf("%s: %s", KeyObjects, noVersion(tg.fullName))
 	}
-	tx, err := t.db.Begin(ctx)
+	q, err := versionSQL(d, tg.table.Name, tg.cols[tg.version].Name, tg.cols)
 	if err != nil {
-		return nil, err
+		return dialect.Stmt{}, err
+	}
+	return dialect.Stmt{SQL: q, Args: []any{limit, versionBytes(after), versionBytes(below)}}, nil
+}
+
+// readChanged runs st (changedStmt) and reads the tabular sections of its
+// rows.
+//
+// Transaction scope: one read-only transaction for the rows and their
+// sections, in one snapshot where t.reads sets one (isolation.go); no lock
+// kept.
+func (t *Task) readChanged(ctx context.Context, d dialect.Dialect, tg *target, st dialect.Stmt) ([][]any, map[string]map[string][][]any, error) {
+	tx, err := t.reads.start(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read changed rows of %s: %w", tg.fullName, err)
 	}
 	defer tx.Rollback()
-	secs, err := tg.readSections(ctx, t.db.Dialect(), tx.FastQuerier(), rows)
+	rows, err := queryRows(ctx, tx.FastQuerier(), []dialect.Stmt{st}, len(tg.cols))
 	if err != nil {
-		return nil, err
+		return nil, nil, fmt.Errorf("read changed rows of %s: %w", tg.fullName, err)
 	}
-	return secs, tx.Commit(ctx)
+	secs, err := tg.readSections(ctx, d, tx.FastQuerier(), rows)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return nil, nil, fmt.Errorf("read changed rows of %s: %w", tg.fullName, err)
+	}
+	return rows, secs, nil
 }
 
 // CommitRecord implements connect.SourceTask: offsets alone track progress.

@@ -10,3 +10,6 @@ SELECT "_period", "_fld45rref", "_fld46"::text AS "_fld46", "_fld47" FROM "_info
 -- min_active_rowversion
 SELECT CAST(MIN_ACTIVE_ROWVERSION() AS binary(8));
 
+-- read_transaction_isolation
+SET TRANSACTION ISOLATION LEVEL REPEATABLE READ;
+

@@ -10,3 +10,9 @@ SELECT TOP (@p1) [_IDRRef], [_Version], [_Description] FROM [_Reference12] WHERE
 -- min_active_rowversion
 SELECT CAST(MIN_ACTIVE_ROWVERSION() AS binary(8));
 
+-- snapshot_isolation_state
+SELECT CAST(snapshot_isolation_state AS int), name FROM sys.databases WHERE database_id = DB_ID();
+
+-- read_transaction_isolation
+SET TRANSACTION ISOLATION LEVEL SNAPSHOT;
+
