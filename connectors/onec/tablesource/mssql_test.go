@@ -15,8 +15,8 @@ import (
 	"github.com/onecconnect/onecconnect/connect"
 	"github.com/onecconnect/onecconnect/connectors/onec/dialect"
 	"github.com/onecconnect/onecconnect/connectors/onec/onectest"
+	"github.com/onecconnect/onecconnect/connectors/onec/onectest/mssqltest"
 	"github.com/onecconnect/onecconnect/connectors/onec/uuid1c"
-	"github.com/onecconnect/onecconnect/internal/testkit"
 	"github.com/onecconnect/onecconnect/schema"
 )
 
@@ -29,10 +29,6 @@ import (
 // … WHERE _Version > @p2 AND _Version < @p3 ORDER BY _Version under
 // CAST(MIN_ACTIVE_ROWVERSION() AS binary(8)).
 
-// mssqlYearOffset is the year offset of the test infobases, the one 1C
-// gives most SQL Server infobases.
-const mssqlYearOffset = 2000
-
 const (
 	msCatalog  = "Справочник.Номенклатура"
 	msDocument = "Документ.РеализацияТоваровУслуг"
@@ -42,14 +38,7 @@ const (
 // returns the connector's database properties for it.
 func mssqlTrade(t *testing.T) (context.Context, *sql.DB, *onectest.SQLServerBuilt, map[string]string) {
 	t.Helper()
-	dsn := testkit.SQLServer(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	t.Cleanup(cancel)
-	db, err := sql.Open("sqlserver", dsn)
-	must(t, err)
-	t.Cleanup(func() { db.Close() })
-	b, err := onectest.BuildSQLServer(ctx, db, onectest.Trade(), mssqlYearOffset)
-	must(t, err)
+	ctx, db, b, dsn := mssqltest.Build(t, onectest.Trade(), 5*time.Minute)
 	return ctx, db, b, connProps(t, dsn)
 }
 
