@@ -3,9 +3,11 @@
 // validation, opening the database (a pgx pool for postgres://, database/sql
 // with go-mssqldb for sqlserver://) with transactions behind one [Tx] type,
 // the metadata catalog with its periodic cheap reload ([Catalog]), name
-// resolution with suggestions ([Resolver]), the row → Connect value mapping
-// of simple 1C properties ([RowMapper]), retries with exponential back-off
-// for connection loss ([Retrier]), and per-task metrics ([Metrics]).
+// resolution with suggestions ([Resolver]), metadata columns in the
+// dialects' terms ([DialectColumn]) and values as text ([Text]), retries
+// with exponential back-off for connection loss ([Retrier]), and per-task
+// metrics ([Metrics]). Row values map to Connect values with
+// connectors/onec/metadata/rowmap.
 //
 // Connectors (queue source, changes source, table source, sinks) import it;
 // it imports connect/config/schema and the onec metadata and dialect
@@ -20,6 +22,6 @@
 // sslmode, sslrootcert, sslcert, sslkey for PostgreSQL; encrypt,
 // TrustServerCertificate, certificate, hostNameInCertificate for SQL Server.
 //
-// Threading: Database and Resolver are values; DB, Catalog and Metrics are
+// Threading: Database is a value; DB, Catalog and Metrics are
 // safe for concurrent use; a Tx and a Retrier belong to one goroutine.
 package common

@@ -18,8 +18,8 @@ var (
 	// ErrObjectRemoved is returned by Catalog users when a configured 1C
 	// object disappeared from the configuration after a reload.
 	ErrObjectRemoved = errors.New("1C object removed from the configuration")
-	// ErrUnsupportedType is returned by the row mapper for a property whose
-	// 1C type it cannot map (composite values).
+	// ErrUnsupportedType is returned by DialectColumn for a metadata column
+	// of a kind the dialects do not read.
 	ErrUnsupportedType = errors.New("unsupported 1C type")
 )
 

@@ -68,18 +68,20 @@ func ConfigDef() *config.ConfigDef {
 		Doc: "The topic every record goes to. Exactly one of topic and topic.field must be set."})
 	d.Define(config.Key{Name: KeyTopicField, Type: config.TypeString, Default: "",
 		Importance: config.ImportanceHigh, Group: groupRecord, Width: config.WidthMedium, DisplayName: "Topic field",
-		Doc: "A field whose value names the topic of each row (e.g. ТипСообщения); values are looked up in topic.map, " +
+		Doc: "A field of one type whose value names the topic of each row (e.g. ТипСообщения, a string or an enum); values are looked up in topic.map, " +
 			"otherwise transliterated to a Kafka-legal name (Номенклатура → Nomenklatura, other characters → _)."})
 	d.Define(config.Key{Name: KeyTopicMap, Type: config.TypeList, Default: "",
 		Importance: config.ImportanceMedium, Group: groupRecord, Width: config.WidthLong, DisplayName: "Topic map",
 		Doc: "Explicit topics for values of topic.field, as value:topic pairs, comma-separated, e.g. Номенклатура:items,Заказ:orders."})
 	d.Define(config.Key{Name: KeyKeyField, Type: config.TypeString, Default: "",
 		Importance: config.ImportanceHigh, Group: groupRecord, Width: config.WidthMedium, DisplayName: "Key field",
-		Doc: "The field used as the record key (e.g. Ключ); empty: records have no key."})
+		Doc: "The field used as the record key (e.g. Ключ), its value as in the whole-row struct " +
+			"(a field of composite type gives the onec.Composite struct {type, value}); empty: records have no key."})
 	d.Define(config.Key{Name: KeyValueField, Type: config.TypeString, Default: "",
 		Importance: config.ImportanceHigh, Group: groupRecord, Width: config.WidthMedium, DisplayName: "Value field",
 		Doc: "The field sent as the record value as it is (e.g. Тело, a text body for the String or ByteArray converter); " +
-			"empty: the whole row as a struct whose field names are the 1C names."})
+			"empty: the whole row as a struct whose field names are the 1C names, mapped as by the table and changes sources " +
+			"(references as UUID strings, enum values by name, composite types as onec.Composite {type, value})."})
 	d.Define(config.Key{Name: KeyHeadersFields, Type: config.TypeList, Default: "", Validator: config.UniqueList(),
 		Importance: config.ImportanceLow, Group: groupRecord, Width: config.WidthLong, DisplayName: "Header fields",
 		Doc: "Fields added as record headers, each under its 1C name."})
@@ -91,7 +93,7 @@ func ConfigDef() *config.ConfigDef {
 		Doc: "A date-time field used as the record timestamp and for the oldest-pending-age metric (e.g. ДатаСоздания)."})
 	d.Define(config.Key{Name: KeySplitField, Type: config.TypeString, Default: "",
 		Importance: config.ImportanceMedium, Group: groupSplit, Width: config.WidthMedium, DisplayName: "Split field",
-		Doc: "A field that splits the queue into independent streams (e.g. ТипСообщения), spread over up to tasks.max tasks; " +
+		Doc: "A string or number field that splits the queue into independent streams (e.g. ТипСообщения), spread over up to tasks.max tasks; " +
 			"order is kept within each stream. Needs split.values."})
 	d.Define(config.Key{Name: KeySplitValues, Type: config.TypeList, Default: "", Validator: config.UniqueList(),
 		Importance: config.ImportanceMedium, Group: groupSplit, Width: config.WidthLong, DisplayName: "Split values",

@@ -49,24 +49,31 @@ func (c *Connector) Validate(ctx context.Context, props map[string]string) error
 	if err != nil {
 		return err
 	}
-	_, err = resolveOnline(ctx, cfg, slog.New(slog.DiscardHandler))
+	cat, err := resolveOnline(ctx, cfg, slog.New(slog.DiscardHandler))
+	if cat != nil {
+		_ = cat.Close()
+	}
 	return err
 }
 
-// resolveOnline reads the metadata once and resolves cfg against it. A
-// database that cannot be reached is reported against database.url.
-func resolveOnline(ctx context.Context, cfg *Config, log *slog.Logger) (*plan, error) {
+// resolveOnline reads the metadata and resolves cfg against it. A database
+// that cannot be reached is reported against database.url. On success the
+// catalog stays open for the caller to use and close.
+func resolveOnline(ctx context.Context, cfg *Config, log *slog.Logger) (*common.Catalog, error) {
+	d, err := dialect.For(cfg.DB.Scheme)
+	if err != nil {
+		return nil, err
+	}
 	cat, err := common.OpenCatalog(ctx, cfg.DB, log)
 	if err != nil {
 		return nil, &config.ValidationError{Errors: map[string][]string{
 			common.KeyDatabaseURL: {fmt.Sprintf("cannot read the 1C metadata: %v", err)}}}
 	}
-	defer cat.Close()
-	d, err := dialect.For(cfg.DB.Scheme)
-	if err != nil {
+	if _, err := resolve(cat.Snapshot(), d, cfg); err != nil {
+		_ = cat.Close()
 		return nil, err
 	}
-	return resolve(cat.Snapshot(), d, cfg)
+	return cat, nil
 }
 
 // Start checks the configuration and, when the database answers, the
@@ -92,35 +99,42 @@ func (c *Connector) Start(ctx context.Context, cctx connect.ConnectorContext, pr
 	if _, err := common.ParseRetryPolicy(props); err != nil {
 		return err
 	}
-	if _, err := resolveOnline(ctx, cfg, c.log); err != nil {
+	cat, err := resolveOnline(ctx, cfg, c.log)
+	if err != nil {
 		var ve *config.ValidationError
 		if errors.As(err, &ve) && len(ve.Errors[common.KeyDatabaseURL]) == 0 {
 			return err
 		}
 		c.log.Warn("1C database not reachable at start; tasks will retry", "err", err)
 	}
+	if cfg.DB.RefreshInterval <= 0 {
+		if cat != nil {
+			_ = cat.Close()
+		}
+		return nil
+	}
 	wctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	c.cancel = cancel
 	c.wg.Add(1)
 	go func() {
 		defer c.wg.Done()
-		c.watch(wctx)
+		c.watch(wctx, cat)
 	}()
 	return nil
 }
 
-// watch follows configuration changes; a removed register fails the
-// connector through RaiseError (its tasks fail on their own reload).
-func (c *Connector) watch(ctx context.Context) {
-	if c.cfg.DB.RefreshInterval <= 0 {
-		return
-	}
-	cat, err := common.OpenCatalog(ctx, c.cfg.DB, c.log)
-	if err != nil {
-		if ctx.Err() == nil {
-			c.log.Warn("metadata watch not started; tasks still reload metadata themselves", "err", err)
+// watch follows configuration changes on cat (the catalog Start loaded;
+// nil: it opens one) and closes it when ctx ends; a removed register fails
+// the connector through RaiseError (its tasks fail on their own reload).
+func (c *Connector) watch(ctx context.Context, cat *common.Catalog) {
+	if cat == nil {
+		var err error
+		if cat, err = common.OpenCatalog(ctx, c.cfg.DB, c.log); err != nil {
+			if ctx.Err() == nil {
+				c.log.Warn("metadata watch not started; tasks still reload metadata themselves", "err", err)
+			}
+			return
 		}
-		return
 	}
 	defer cat.Close()
 	d, err := dialect.For(c.cfg.DB.Scheme)

@@ -2,6 +2,7 @@ package queuesource
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -42,6 +43,9 @@ func (t *Task) pollDelete(ctx context.Context) ([]*connect.SourceRecord, error) 
 			return nil, nil
 		}
 		r = t.lockBatch(ctx, t.db, t.plan, t.q, after)
+	}
+	if errors.Is(r.err, errMetadataChanged) {
+		return nil, t.reloadMetadata(ctx) // the rows are read again with the new plan
 	}
 	if r.err != nil {
 		return nil, r.err
@@ -118,7 +122,7 @@ func (t *Task) lockBatch(ctx context.Context, db *common.DB, p *plan, q *queries
 	rows, rowErrs := r.rows[:n], r.rowErrs[:n]
 	// Malformed rows skipped under errors.tolerance=all leave the queue
 	// with their batch, as a skipped record moves a source offset on.
-	recs, _, err := t.records(rows, rowErrs, t.partitionFor)
+	recs, _, err := t.records(ctx, p, rows, rowErrs, t.partitionFor)
 	if err != nil {
 		r.discard()
 		r.tx, r.err = nil, err

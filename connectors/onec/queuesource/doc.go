@@ -14,6 +14,14 @@
 // Every name is resolved against the infobase metadata by Validate, which
 // lists each wrong key with close matches.
 //
+// Values are mapped by connectors/onec/metadata/rowmap, as in the table
+// and changes sources: the whole-row struct is the register's
+// ConnectSchema, references are UUID strings (null when empty), enum
+// values their names, and fields of composite type (several types) the
+// onec.Composite struct {type, value}. Composite fields may be the key,
+// the value or headers; order.by, topic.field, split.field,
+// timestamp.field and headers.json.field need a field of one type.
+//
 // Delivery guarantee: at-least-once, in order per key.
 //
 //   - delete (default): one database transaction per batch (see batch):
@@ -58,10 +66,12 @@
 // re-checked every metadata.refresh.interval.ms: new attributes join the
 // record schema, a removed register or configured field fails the task and
 // the connector with a message naming it. A malformed row (a value that
-// does not decode, an empty topic field, headers that are not a JSON
-// object) fails the task naming the row's number, or is logged and skipped
-// under errors.tolerance=all (the offset moves past it; delete mode removes
-// it with its batch).
+// does not map, an empty topic field, headers that are not a JSON object)
+// fails the task naming the row's number, or is logged and skipped under
+// errors.tolerance=all (the offset moves past it; delete mode removes it
+// with its batch). Before rows that do not map are called malformed the
+// configuration fingerprint is checked: after a change (e.g. a new enum
+// value) the metadata reloads and the rows are read again.
 //
 // Both modes read the next batch ahead while the runtime sends the current
 // one; in delete mode the batch read ahead is locked and registered like

@@ -2,6 +2,7 @@ package queuesource
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -136,7 +137,10 @@ func (t *Task) pollOffset(ctx context.Context) ([]*connect.SourceRecord, error) 
 		if n == 0 {
 			continue
 		}
-		recs, _, err := t.records(rows[:n], rowErrs[:n], func(*row) map[string]any { return s.partition })
+		recs, _, err := t.records(ctx, r.plan, rows[:n], rowErrs[:n], func(*row) map[string]any { return s.partition })
+		if errors.Is(err, errMetadataChanged) {
+			return nil, t.reloadMetadata(ctx) // the rows are read again with the new plan
+		}
 		if err != nil {
 			return nil, err
 		}

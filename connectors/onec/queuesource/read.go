@@ -130,6 +130,8 @@ func readRows(ctx context.Context, d dialect.Dialect, q dialect.Querier, p *plan
 	}
 	defer rs.Close()
 	n := len(p.table.Columns)
+	// raw is reused row after row: the mapper copies the values it keeps,
+	// and the decoders give values that own their memory.
 	raw := make([]any, n, n+1)
 	if hasSettled {
 		raw = raw[:n+1]
@@ -137,25 +139,47 @@ func readRows(ctx context.Context, d dialect.Dialect, q dialect.Querier, p *plan
 	var rows []*row
 	var settled []bool
 	var rowErrs []error
+	var slab []row // rows allocated rowsPerSlab at a time
+	var vals []any // and their values of the configured fields (plan.fields)
+	nf := 0
+	if p.fields != nil {
+		nf = p.fields.Len()
+	}
 	for rs.Next() {
 		if err := rs.Scan(raw); err != nil {
 			return nil, nil, nil, fmt.Errorf("read %s: %w", register, err)
 		}
-		ov, err := d.Decode(p.orderCol, raw[p.orderIdx], 0)
-		if err != nil {
-			return nil, nil, nil, permanent(fmt.Errorf("%s: order number: %w", register, err))
+		// The order number, without boxing and rescaling a decimal when
+		// the value is a plain integer (nearly always).
+		num, small := smallNumber(raw[p.orderRaw])
+		var ov any
+		var err error
+		if !small || withKey {
+			if ov, err = d.Decode(p.orderCol, raw[p.orderRaw], 0); err != nil {
+				return nil, nil, nil, permanent(fmt.Errorf("%s: order number: %w", register, err))
+			}
+			if num, err = numberOf(ov); err != nil {
+				return nil, nil, nil, permanent(fmt.Errorf("%s: %s: %w", register, p.orderCol.Name, err))
+			}
 		}
-		num, err := numberOf(ov)
-		if err != nil {
-			return nil, nil, nil, permanent(fmt.Errorf("%s: %s: %w", register, p.orderCol.Name, err))
+		if len(slab) == 0 {
+			slab = make([]row, rowsPerSlab)
 		}
-		r := &row{number: num, vals: make([]any, n)}
+		r := &slab[0]
+		slab = slab[1:]
+		r.number = num
+		if nf > 0 {
+			if len(vals) < nf {
+				vals = make([]any, rowsPerSlab*nf)
+			}
+			r.vals, vals = vals[:nf:nf], vals[nf:]
+		}
 		if withKey {
 			if r.key, err = d.Encode(p.orderCol, ov, 0); err != nil {
 				return nil, nil, nil, permanent(fmt.Errorf("%s: order number: %w", register, err))
 			}
 		}
-		rowErrs = append(rowErrs, p.mapper.Decode(raw[:n], r.vals))
+		rowErrs = append(rowErrs, p.decode(raw[:n], r))
 		ok := true
 		if hasSettled {
 			ok, _ = raw[n].(bool)
@@ -168,6 +192,9 @@ func readRows(ctx context.Context, d dialect.Dialect, q dialect.Querier, p *plan
 	}
 	return rows, settled, rowErrs, nil
 }
+
+// rowsPerSlab is how many rows readRows allocates at once.
+const rowsPerSlab = 64
 
 // prefetch starts fn on a goroutine of its own; the next Poll takes its
 // result with takePrefetch. At most one read-ahead runs at a time.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 
 	"github.com/onecconnect/onecconnect/connect"
 	"github.com/onecconnect/onecconnect/connectors/onec/common"
+	"github.com/onecconnect/onecconnect/schema"
 	"github.com/onecconnect/onecconnect/schema/translit"
 )
 
@@ -24,8 +26,39 @@ const (
 // row is one decoded queue row.
 type row struct {
 	number int64
-	key    any // the number in database form, for DELETE
-	vals   []any
+	key    any            // the number in database form, for DELETE
+	st     *schema.Struct // the whole row (plan.whole)
+	vals   []any          // else the values of the configured fields
+}
+
+// field returns the value of the configured field at index i of the
+// plan the row was decoded by.
+func (r *row) field(i int) any {
+	if r.st != nil {
+		return r.st.At(i)
+	}
+	return r.vals[i]
+}
+
+// decode maps one read row (values in p.table.Columns order) into r with
+// rowmap: the register's struct, or the values of the configured fields
+// into r.vals (p.fields.Len() long).
+func (p *plan) decode(raw []any, r *row) error {
+	if p.fields == nil {
+		st, err := p.om.Struct(raw, nil)
+		r.st = st
+		return err
+	}
+	return p.fields.Values(raw, r.vals)
+}
+
+// fieldText renders a field's value as text, for topic names and split
+// values: common.Text, with numbers in double mode in plain notation.
+func fieldText(v any) string {
+	if f, ok := v.(float64); ok {
+		return strconv.FormatFloat(f, 'f', -1, 64)
+	}
+	return common.Text(v)
 }
 
 // partitionOf returns the source partition of a stream.
@@ -49,17 +82,17 @@ func newRecordBuilder(cfg *Config, p *plan) *recordBuilder {
 	return &recordBuilder{cfg: cfg, plan: p, topics: map[string]string{}}
 }
 
-// build makes the record of r. A row that cannot become a record gives an
-// error (the caller wraps it as a *RowError).
-func (b *recordBuilder) build(r *row, partition map[string]any) (*connect.SourceRecord, error) {
+// build makes the record of r in rec (zero). A row that cannot become a
+// record gives an error (the caller wraps it as a *RowError).
+func (b *recordBuilder) build(r *row, partition map[string]any, rec *connect.SourceRecord) error {
 	p := b.plan
-	rec := &connect.SourceRecord{SourcePartition: partition, SourceOffset: map[string]any{OffsetNumber: r.number}}
+	rec.SourcePartition, rec.SourceOffset = partition, map[string]any{OffsetNumber: r.number}
 	if b.cfg.Topic != "" {
 		rec.Topic = b.cfg.Topic
 	} else {
-		raw := strings.TrimSpace(common.Text(r.vals[p.topicIdx]))
+		raw := strings.TrimSpace(fieldText(r.field(p.topicIdx)))
 		if raw == "" {
-			return nil, fmt.Errorf("%s is empty: no topic", b.cfg.TopicField)
+			return fmt.Errorf("%s is empty: no topic", b.cfg.TopicField)
 		}
 		t, ok := b.topics[raw]
 		if !ok {
@@ -73,27 +106,27 @@ func (b *recordBuilder) build(r *row, partition map[string]any) (*connect.Source
 		rec.Topic = t
 	}
 	if p.keyIdx >= 0 {
-		rec.KeySchema, rec.Key = p.mapper.FieldSchema(p.keyIdx), r.vals[p.keyIdx]
+		rec.KeySchema, rec.Key = p.fieldSchema(p.keyIdx), r.field(p.keyIdx)
 	}
 	if p.valueIdx >= 0 {
-		rec.ValueSchema, rec.Value = p.mapper.FieldSchema(p.valueIdx), r.vals[p.valueIdx]
+		rec.ValueSchema, rec.Value = p.fieldSchema(p.valueIdx), r.field(p.valueIdx)
 	} else {
-		rec.ValueSchema, rec.Value = p.mapper.Schema(), p.mapper.Struct(r.vals)
+		rec.ValueSchema, rec.Value = r.st.Schema(), r.st
 	}
 	if p.tsIdx >= 0 {
-		if t, ok := r.vals[p.tsIdx].(time.Time); ok {
+		if t, ok := r.field(p.tsIdx).(time.Time); ok {
 			rec.Timestamp = t
 		}
 	}
-	for _, i := range p.headerIdx {
-		rec.Headers.Add(p.mapper.Schema().Fields()[i].Name, p.mapper.FieldSchema(i), r.vals[i])
+	for k, i := range p.headerIdx {
+		rec.Headers.Add(p.headerNames[k], p.fieldSchema(i), r.field(i))
 	}
 	if p.headersJSONIdx >= 0 {
-		if err := addJSONHeaders(&rec.Headers, common.Text(r.vals[p.headersJSONIdx])); err != nil {
-			return nil, fmt.Errorf("%s: %w", b.cfg.HeadersJSONField, err)
+		if err := addJSONHeaders(&rec.Headers, common.Text(r.field(p.headersJSONIdx))); err != nil {
+			return fmt.Errorf("%s: %w", b.cfg.HeadersJSONField, err)
 		}
 	}
-	return rec, nil
+	return nil
 }
 
 // addJSONHeaders adds the members of a JSON object as string headers
@@ -131,6 +164,26 @@ func addJSONHeaders(h *connect.Headers, text string) error {
 		return errors.New("not a JSON object: trailing data")
 	}
 	return nil
+}
+
+// smallNumber returns the order number of a raw order value without
+// allocating, for the common case: a decimal.Decimal (the PostgreSQL wire
+// decoder's numeric) holding an integer below 10^17. ok is false for any
+// other value (numberOf of the decoded value decides).
+func smallNumber(raw any) (n int64, ok bool) {
+	d, isDec := raw.(decimal.Decimal)
+	if !isDec {
+		return 0, false
+	}
+	exp := d.Exponent()
+	if exp < 0 || exp > 16 || d.NumDigits()+int(exp) > 17 {
+		return 0, false
+	}
+	n = d.CoefficientInt64()
+	for ; exp > 0; exp-- {
+		n *= 10
+	}
+	return n, true
 }
 
 // numberOf returns the order number of a decoded order value.

@@ -1,7 +1,6 @@
 package queuesource
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
@@ -9,20 +8,50 @@ import (
 	"github.com/onecconnect/onecconnect/connectors/onec/common"
 	"github.com/onecconnect/onecconnect/connectors/onec/dialect"
 	"github.com/onecconnect/onecconnect/connectors/onec/metadata"
+	"github.com/onecconnect/onecconnect/connectors/onec/metadata/rowmap"
+	"github.com/onecconnect/onecconnect/schema"
 )
 
 // plan is the configuration resolved against one metadata snapshot: which
-// columns to read and where each configured field sits in a row.
+// columns to read, how rowmap maps them, and where each configured field
+// sits in a decoded row. It is immutable.
+//
+// A row is read in one of two shapes. Without value.field the whole row is
+// read (every column of the register's table, in the order of
+// ObjectMapper.Columns) and mapped by ObjectMapper.Struct: the record value
+// is that struct and a configured field is the struct's field at its
+// schema index. With value.field only the fields the records use are read
+// and mapped by a FieldMapper: a configured field is its value at its
+// index among them.
 type plan struct {
+	ib       *metadata.Infobase // the snapshot the plan was resolved from
 	obj      *metadata.Object
 	register string // the register's Russian full name (source partition)
 	table    dialect.Table
-	mapper   *common.RowMapper
+	om       *rowmap.ObjectMapper
+	fields   *rowmap.FieldMapper // nil: the whole row (om.Struct)
 	orderCol dialect.Column
+	orderRaw int // index of orderCol in a read row
 	splitCol dialect.Column
+	tsCol    *dialect.Column // the timestamp field's column, nil without one
 
-	orderIdx, topicIdx, keyIdx, valueIdx, tsIdx, splitIdx, headersJSONIdx int
-	headerIdx                                                             []int
+	// Indexes of the configured fields in a decoded row (see row.field),
+	// -1 when not configured.
+	topicIdx, keyIdx, valueIdx, tsIdx, splitIdx, headersJSONIdx int
+	headerIdx                                                   []int
+	headerNames                                                 []string
+}
+
+// whole reports whether rows are read whole and mapped to the register's
+// struct.
+func (p *plan) whole() bool { return p.fields == nil }
+
+// fieldSchema returns the schema of the configured field at index i.
+func (p *plan) fieldSchema(i int) *schema.Schema {
+	if p.fields == nil {
+		return p.om.Schema().Fields()[i].Schema
+	}
+	return p.fields.Schema(i)
 }
 
 // resolve checks every configured name against the metadata and returns
@@ -35,20 +64,21 @@ func resolve(ib *metadata.Infobase, d dialect.Dialect, c *Config) (*plan, error)
 	fail := func(key, msg string) {
 		errs[key] = append(errs[key], (&config.InvalidValueError{Key: key, Value: given[key], Reason: msg}).Error())
 	}
+	invalid := func() error { return &config.ValidationError{Errors: errs} }
 	o, err := common.LookupObject(ib, c.Register)
 	if err != nil {
 		fail(KeyRegister, err.Error())
-		return nil, &config.ValidationError{Errors: errs}
+		return nil, invalid()
 	}
 	if o.Kind != metadata.KindInformationRegister {
 		fail(KeyRegister, fmt.Sprintf("%s is a %s; the queue must be an information register (РегистрСведений)", c.Register, o.Kind.Russian()))
-		return nil, &config.ValidationError{Errors: errs}
+		return nil, invalid()
 	}
 	if o.Table == "" {
 		fail(KeyRegister, fmt.Sprintf("%s has no table in the database (DBNames)", o.FullNameRU()))
-		return nil, &config.ValidationError{Errors: errs}
+		return nil, invalid()
 	}
-	p := &plan{obj: o, register: o.FullNameRU(), orderIdx: -1, topicIdx: -1, keyIdx: -1, valueIdx: -1, tsIdx: -1, splitIdx: -1, headersJSONIdx: -1}
+	p := &plan{ib: ib, obj: o, register: o.FullNameRU(), topicIdx: -1, keyIdx: -1, valueIdx: -1, tsIdx: -1, splitIdx: -1, headersJSONIdx: -1}
 
 	// order.by: a numeric dimension without fraction digits.
 	var order *metadata.Property
@@ -73,13 +103,20 @@ func resolve(ib *metadata.Infobase, d dialect.Dialect, c *Config) (*plan, error)
 	} else if pr, err := common.LookupProperty(o, c.OrderBy); err != nil {
 		fail(KeyOrderBy, err.Error())
 	} else if !isNumberDim(pr) {
-		fail(KeyOrderBy, fmt.Sprintf("%s.%s is %s %s; %s must be a dimension of type Число with no fraction digits",
-			o.FullNameRU(), pr.Name, roleName(pr.Role), pr.Type.Describe(), KeyOrderBy))
+		composite := ""
+		if pr.Type.IsComposite() {
+			composite = " (a composite type: the numbers must be of the one type Число)"
+		}
+		fail(KeyOrderBy, fmt.Sprintf("%s.%s is %s %s%s; %s must be a dimension of type Число with no fraction digits",
+			o.FullNameRU(), pr.Name, roleName(pr.Role), pr.Type.Describe(), composite, KeyOrderBy))
 	} else {
 		order = pr
 	}
 
-	// Fields to select: the whole row (value as a struct) or only those named.
+	// The configured fields. Composite fields (several types) map to the
+	// onec.Composite struct {type, value} like in the other 1C sources;
+	// that suits keys, values and headers, not the fields whose value the
+	// task interprets (topic, split, timestamp, JSON headers).
 	var props []*metadata.Property
 	index := map[*metadata.Property]int{}
 	add := func(pr *metadata.Property) int {
@@ -90,82 +127,146 @@ func resolve(ib *metadata.Infobase, d dialect.Dialect, c *Config) (*plan, error)
 		props = append(props, pr)
 		return len(props) - 1
 	}
-	field := func(key, name string, check func(*metadata.Property) string) int {
+	field := func(key, name string, check func(*metadata.Property) string) *metadata.Property {
 		if name == "" {
-			return -1
+			return nil
 		}
 		pr, err := common.LookupProperty(o, name)
 		if err != nil {
 			fail(key, err.Error())
-			return -1
-		}
-		if len(pr.Columns) != 1 {
-			fail(key, fmt.Sprintf("%s.%s has a composite type (%s), which the queue source does not read", o.FullNameRU(), pr.Name, pr.Type.Describe()))
-			return -1
+			return nil
 		}
 		if check != nil {
 			if msg := check(pr); msg != "" {
 				fail(key, fmt.Sprintf("%s.%s: %s", o.FullNameRU(), pr.Name, msg))
-				return -1
+				return nil
 			}
 		}
-		return add(pr)
+		return pr
 	}
-	if order != nil {
-		p.orderIdx = add(order)
-	}
-	if c.ValueField == "" {
-		for _, pr := range append(append(append([]*metadata.Property{}, o.Dimensions...), o.Resources...), o.Attributes...) {
-			if len(pr.Columns) != 1 {
-				fail(KeyValueField, fmt.Sprintf("%s.%s has a composite type (%s); set %s to send one field instead of the whole row",
-					o.FullNameRU(), pr.Name, pr.Type.Describe(), KeyValueField))
-				continue
-			}
-			add(pr)
+	valueProp := field(KeyValueField, c.ValueField, nil)
+	topicProp := field(KeyTopicField, c.TopicField, func(pr *metadata.Property) string {
+		if pr.Type.IsComposite() {
+			return fmt.Sprintf("has a composite type (%s); %s needs a field of one type whose value names the topic (Строка, Число or an enum)",
+				pr.Type.Describe(), KeyTopicField)
 		}
-	} else {
-		p.valueIdx = field(KeyValueField, c.ValueField, nil)
-	}
-	p.topicIdx = field(KeyTopicField, c.TopicField, nil)
-	p.keyIdx = field(KeyKeyField, c.KeyField, nil)
+		return ""
+	})
+	keyProp := field(KeyKeyField, c.KeyField, nil)
+	var headerProps []*metadata.Property
 	for _, h := range c.HeaderFields {
-		if i := field(KeyHeadersFields, h, nil); i >= 0 {
-			p.headerIdx = append(p.headerIdx, i)
+		if pr := field(KeyHeadersFields, h, nil); pr != nil {
+			headerProps = append(headerProps, pr)
 		}
 	}
-	p.headersJSONIdx = field(KeyHeadersJSONField, c.HeadersJSONField, func(pr *metadata.Property) string {
-		if !pr.Type.String {
-			return "not a string (Строка) field"
+	jsonProp := field(KeyHeadersJSONField, c.HeadersJSONField, func(pr *metadata.Property) string {
+		if !pr.Type.String || pr.Type.IsComposite() {
+			return fmt.Sprintf("not a string (Строка) field but %s", pr.Type.Describe())
 		}
 		return ""
 	})
-	p.tsIdx = field(KeyTimestampField, c.TimestampField, func(pr *metadata.Property) string {
-		if !pr.Type.Date {
-			return "not a date (Дата) field"
+	tsProp := field(KeyTimestampField, c.TimestampField, func(pr *metadata.Property) string {
+		if !pr.Type.Date || pr.Type.IsComposite() {
+			return fmt.Sprintf("not a date (Дата) field but %s", pr.Type.Describe())
 		}
 		return ""
 	})
-	p.splitIdx = field(KeySplitField, c.SplitField, nil)
+	splitProp := field(KeySplitField, c.SplitField, func(pr *metadata.Property) string {
+		switch {
+		case pr.Type.IsComposite():
+			return fmt.Sprintf("has a composite type (%s); %s needs a field of one type, Строка or Число", pr.Type.Describe(), KeySplitField)
+		case !pr.Type.String && !pr.Type.Number:
+			return fmt.Sprintf("is of type %s; %s values are compared with the stored value as text, so %s needs a Строка or Число field",
+				pr.Type.Describe(), KeySplitValues, KeySplitField)
+		}
+		return ""
+	})
 	if len(errs) > 0 {
-		return nil, &config.ValidationError{Errors: errs}
+		return nil, invalid()
 	}
 	dh, err := metadata.ParseDecimalHandling(c.DB.DecimalHandling)
 	if err != nil {
 		return nil, &config.ValidationError{Errors: map[string][]string{common.KeyDecimalHandling: {err.Error()}}}
 	}
-	if p.mapper, err = common.NewRowMapper(d, o, props, common.MapperOptions{DecimalHandling: dh}); err != nil {
-		key := KeyRegister
-		if errors.Is(err, common.ErrUnsupportedType) {
-			key = KeyValueField
+	m, err := rowmap.New(ib, rowmap.Options{Schema: metadata.SchemaOptions{DecimalHandling: dh}})
+	if err == nil {
+		p.om, err = m.Object(o)
+	}
+	if err != nil {
+		return nil, &config.ValidationError{Errors: map[string][]string{KeyRegister: {err.Error()}}}
+	}
+
+	// slot returns where a configured property sits in a decoded row.
+	var slot func(pr *metadata.Property) int
+	var cols []metadata.Column
+	if valueProp == nil {
+		st := p.om.Schema()
+		slot = func(pr *metadata.Property) int {
+			f, _ := st.Field(pr.Name)
+			return f.Index
 		}
-		return nil, &config.ValidationError{Errors: map[string][]string{key: {err.Error()}}}
+		cols = p.om.Columns()
+	} else {
+		add(order)
+		p.valueIdx = add(valueProp)
+		for _, pr := range []*metadata.Property{topicProp, keyProp} {
+			if pr != nil {
+				add(pr)
+			}
+		}
+		for _, pr := range headerProps {
+			add(pr)
+		}
+		for _, pr := range []*metadata.Property{jsonProp, tsProp, splitProp} {
+			if pr != nil {
+				add(pr)
+			}
+		}
+		if p.fields, err = p.om.Fields(props); err != nil {
+			return nil, &config.ValidationError{Errors: map[string][]string{KeyValueField: {err.Error()}}}
+		}
+		slot = func(pr *metadata.Property) int { return index[pr] }
+		cols = p.fields.Columns()
 	}
-	cols := p.mapper.Columns()
-	p.orderCol = cols[p.orderIdx]
-	if p.splitIdx >= 0 {
-		p.splitCol = cols[p.splitIdx]
+	at := func(pr *metadata.Property) int {
+		if pr == nil {
+			return -1
+		}
+		return slot(pr)
 	}
-	p.table = dialect.Table{Name: o.Table, Columns: cols, Key: []string{p.orderCol.Name}}
+	p.topicIdx, p.keyIdx, p.headersJSONIdx, p.tsIdx, p.splitIdx = at(topicProp), at(keyProp), at(jsonProp), at(tsProp), at(splitProp)
+	for _, pr := range headerProps {
+		p.headerIdx = append(p.headerIdx, slot(pr))
+		p.headerNames = append(p.headerNames, pr.Name)
+	}
+
+	p.table = dialect.Table{Name: o.Table, Columns: make([]dialect.Column, len(cols))}
+	p.orderRaw = -1
+	for i, mc := range cols {
+		if p.table.Columns[i], err = common.DialectColumn(mc); err != nil {
+			return nil, &config.ValidationError{Errors: map[string][]string{KeyRegister: {fmt.Sprintf("%s: %v", o.FullNameRU(), err)}}}
+		}
+		if mc.Name == order.Columns[0].Name {
+			p.orderRaw = i
+		}
+	}
+	if p.orderRaw < 0 {
+		return nil, fmt.Errorf("%s: the column of %s is not read", o.FullNameRU(), order.Name)
+	}
+	p.orderCol = p.table.Columns[p.orderRaw]
+	p.table.Key = []string{p.orderCol.Name}
+	if splitProp != nil {
+		if p.splitCol, err = common.DialectColumn(splitProp.Columns[0]); err != nil {
+			return nil, err
+		}
+	}
+	if tsProp != nil {
+		c, err := common.DialectColumn(tsProp.Columns[0])
+		if err != nil {
+			return nil, err
+		}
+		p.tsCol = &c
+	}
 	return p, nil
 }
 
@@ -182,13 +283,25 @@ func roleName(r metadata.PropertyRole) string {
 }
 
 // sameShape reports whether two plans read the same columns in the same
-// places (a metadata reload that changed nothing the task uses).
+// places into values of the same schemas (a metadata reload that changed
+// nothing the records show).
 func sameShape(a, b *plan) bool {
-	if a.table.Name != b.table.Name || len(a.table.Columns) != len(b.table.Columns) || !a.mapper.Schema().Equal(b.mapper.Schema()) {
+	if a.table.Name != b.table.Name || len(a.table.Columns) != len(b.table.Columns) || a.whole() != b.whole() {
 		return false
 	}
 	for i := range a.table.Columns {
-		if !strings.EqualFold(a.table.Columns[i].Name, b.table.Columns[i].Name) {
+		if !strings.EqualFold(a.table.Columns[i].Name, b.table.Columns[i].Name) || a.table.Columns[i].Kind != b.table.Columns[i].Kind {
+			return false
+		}
+	}
+	if a.whole() {
+		return a.om.Schema().Equal(b.om.Schema())
+	}
+	if a.fields.Len() != b.fields.Len() {
+		return false
+	}
+	for i := 0; i < a.fields.Len(); i++ {
+		if !a.fields.Schema(i).Equal(b.fields.Schema(i)) {
 			return false
 		}
 	}

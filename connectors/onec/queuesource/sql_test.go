@@ -41,8 +41,7 @@ func TestSQLGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ts := p.table.Columns[p.tsIdx]
-			q, err := buildQueries(tt.d, p, tt.splits, &ts)
+			q, err := buildQueries(tt.d, p, tt.splits, p.tsCol)
 			if err != nil {
 				t.Fatal(err)
 			}

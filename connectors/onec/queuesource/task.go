@@ -139,12 +139,7 @@ func (t *Task) open(ctx context.Context) error {
 
 // install switches to a new plan.
 func (t *Task) install(d dialect.Dialect, p *plan) error {
-	var ts *dialect.Column
-	if p.tsIdx >= 0 {
-		c := p.table.Columns[p.tsIdx]
-		ts = &c
-	}
-	q, err := buildQueries(d, p, len(t.splits), ts)
+	q, err := buildQueries(d, p, len(t.splits), p.tsCol)
 	if err != nil {
 		return err
 	}
@@ -245,14 +240,18 @@ func (t *Task) failure(ctx context.Context, err error) ([]*connect.SourceRecord,
 }
 
 // reloadMetadata applies a configuration change seen by the periodic
-// fingerprint check: new attributes join the schema, a removed register or
-// field fails the task with a clear message.
+// fingerprint check, or by the check after a row that did not map (see
+// records): new attributes join the schema, a removed register or field
+// fails the task with a clear message.
 func (t *Task) reloadMetadata(ctx context.Context) error {
-	changed, err := t.cat.MaybeRefresh(ctx)
-	if err != nil || !changed {
+	if _, err := t.cat.MaybeRefresh(ctx); err != nil {
 		return err
 	}
-	p, err := resolve(t.cat.Snapshot(), t.db.Dialect(), t.cfg)
+	ib := t.cat.Snapshot()
+	if ib == t.plan.ib {
+		return nil
+	}
+	p, err := resolve(ib, t.db.Dialect(), t.cfg)
 	if err != nil {
 		var ve *config.ValidationError
 		if errors.As(err, &ve) && len(ve.Errors[KeyRegister]) > 0 {
@@ -261,6 +260,14 @@ func (t *Task) reloadMetadata(ctx context.Context) error {
 		return permanent(fmt.Errorf("%s: the configuration no longer matches the 1C metadata after a configuration change: %w", t.cfg.Register, err))
 	}
 	if sameShape(p, t.plan) {
+		// The records keep their shape: open batches stay. The new plan
+		// maps with the new snapshot (enum values, reference targets);
+		// the read-ahead, decoded by the old one, is read again.
+		t.dropPrefetch()
+		if err := t.install(t.db.Dialect(), p); err != nil {
+			return permanent(err)
+		}
+		t.log.Debug("1C metadata changed; the record schema did not")
 		return nil
 	}
 	t.rollbackAll("metadata change")
@@ -272,18 +279,46 @@ func (t *Task) reloadMetadata(ctx context.Context) error {
 	return nil
 }
 
-// records builds the records of rows; a malformed row fails the task, or
-// is logged and skipped under errors.tolerance=all (the caller moves past
-// it: the offset in offset mode, the batch's deletion in delete mode).
-// kept lists the rows that became records.
-func (t *Task) records(rows []*row, rowErrs []error, partition func(*row) map[string]any) ([]*connect.SourceRecord, []*row, error) {
+// errMetadataChanged is the outcome of a read with rows that did not map
+// while the 1C configuration had changed since the read's plan: the read
+// is dropped and Poll reloads the metadata, so the rows are read again
+// with the new plan instead of being taken for malformed.
+var errMetadataChanged = errors.New("1C configuration changed")
+
+// stale reports, after rows of a read by p did not map, whether the 1C
+// configuration changed since p was resolved (a value the old snapshot
+// does not know, e.g. a new enum value). It checks the fingerprint now;
+// a failed check counts as no change.
+func (t *Task) stale(ctx context.Context, p *plan) bool {
+	if _, err := t.cat.Refresh(ctx); err != nil {
+		t.log.Debug("1C configuration check failed", "err", err)
+	}
+	return t.cat.Snapshot() != p.ib
+}
+
+// records builds the records of rows read by p; a malformed row fails
+// the task, or is logged and skipped under errors.tolerance=all (the
+// caller moves past it: the offset in offset mode, the batch's deletion in
+// delete mode). kept lists the rows that became records. Rows that did not
+// map first make it check the 1C configuration: after a change it returns
+// errMetadataChanged and no records.
+func (t *Task) records(ctx context.Context, p *plan, rows []*row, rowErrs []error, partition func(*row) map[string]any) ([]*connect.SourceRecord, []*row, error) {
+	for _, err := range rowErrs {
+		if err != nil {
+			if t.stale(ctx, p) {
+				return nil, nil, errMetadataChanged
+			}
+			break
+		}
+	}
 	recs := make([]*connect.SourceRecord, 0, len(rows))
+	slab := make([]connect.SourceRecord, len(rows)) // one allocation for the records
 	kept := rows[:0:0]
 	for i, r := range rows {
 		err := rowErrs[i]
-		var rec *connect.SourceRecord
+		rec := &slab[i]
 		if err == nil {
-			rec, err = t.rb.build(r, partition(r))
+			err = t.rb.build(r, partition(r), rec)
 		}
 		if err != nil {
 			re := &RowError{Register: t.plan.register, Number: fmt.Sprint(r.number), Err: err}
@@ -308,7 +343,7 @@ func (t *Task) partitionFor(r *row) map[string]any {
 	if t.plan.splitIdx < 0 {
 		return t.streams[0].partition
 	}
-	v := common.Text(r.vals[t.plan.splitIdx])
+	v := fieldText(r.field(t.plan.splitIdx))
 	for _, s := range t.streams {
 		if *s.split == v {
 			return s.partition
@@ -360,7 +395,7 @@ func (t *Task) measure(ctx context.Context) {
 		args = []any{after}
 	}
 	ncols := 1
-	if t.plan.tsIdx >= 0 {
+	if t.plan.tsCol != nil {
 		ncols = 2
 	}
 	mctx, cancel := context.WithTimeout(ctx, 5*time.Second)
@@ -374,7 +409,7 @@ func (t *Task) measure(ctx context.Context) {
 		t.metrics.SetDepth(n)
 	}
 	if ncols == 2 {
-		ts, err := t.db.Dialect().Decode(t.plan.table.Columns[t.plan.tsIdx], vals[1], max(t.cat.Snapshot().YearOffset, 0))
+		ts, err := t.db.Dialect().Decode(*t.plan.tsCol, vals[1], max(t.plan.ib.YearOffset, 0))
 		if tm, ok := ts.(time.Time); ok && err == nil {
 			t.metrics.SetOldest(tm)
 		} else {

@@ -12,7 +12,13 @@ import (
 // as the given DBMS would store it.
 func memInfobase(t testing.TB, dbms metadata.DBMS) *metadata.Infobase {
 	t.Helper()
-	l, err := onectest.Plan(onectest.Trade())
+	return memInfobaseOf(t, onectest.Trade(), dbms)
+}
+
+// memInfobaseOf loads a configuration's metadata without a database.
+func memInfobaseOf(t testing.TB, cfg *onectest.Configuration, dbms metadata.DBMS) *metadata.Infobase {
+	t.Helper()
+	l, err := onectest.Plan(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,6 +32,10 @@
 //     КлючСтроки → int64; ValueStorage → []byte;
 //   - tabular sections → arrays of structs (without the owner's Ссылка).
 //
+// ObjectMapper.Fields maps some properties only (a reader that selects
+// only the columns it uses): FieldMapper.Values gives each property's
+// value as Struct gives its field.
+//
 // Accepted driver values: []byte or canonical strings for references,
 // []byte or integers for _TYPE tags and 4-byte type codes, bool or a
 // one-byte []byte for booleans, pgtype.Numeric, decimal.Decimal, decimal
