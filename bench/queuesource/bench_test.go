@@ -81,7 +81,7 @@ func setupT(b testing.TB) *env {
 	}
 	u := strings.Replace(dbURL, "postgres@", "", 1)
 	return &env{conn: conn, built: built, table: ol.Table.PG(), cols: cols, k: testkit.Kafka(b),
-		dbProps: map[string]string{"database.url": u, "database.user": "postgres"},
+		dbProps:  map[string]string{"database.url": u, "database.user": "postgres"},
 		bestRate: map[string]float64{}, bestCPU: map[string]float64{}}
 }
 
