@@ -21,7 +21,10 @@ const EnvMSSQLURL = "ONEC_TEST_MSSQL_URL"
 // SQLServer creates a fresh, uniquely named database for the test on the
 // SQL Server named by ONEC_TEST_MSSQL_URL and returns that URL with the
 // database query parameter pointing at it (credentials kept). The database
-// is dropped at the test's cleanup, open connections to it rolled back.
+// runs with READ_COMMITTED_SNAPSHOT ON, as 1C:Enterprise 8.3 sets up its
+// SQL Server infobases (managed locks), so that the connectors' locking
+// hints are tested the way production reads them. It is dropped at the
+// test's cleanup, open connections to it rolled back.
 //
 // Without the variable the test is skipped, also under CI=true: no SQL
 // Server can run on the project's build and CI machines, so these tests
@@ -39,7 +42,8 @@ func SQLServer(t testing.TB) string {
 	name := "test_" + time.Now().UTC().Format("150405") + "_" + randomSuffix(8)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	if err := mssqlExec(ctx, raw, "CREATE DATABASE ["+name+"]"); err != nil {
+	// Set before anyone connects: switching it needs the database alone.
+	if err := mssqlExec(ctx, raw, "CREATE DATABASE ["+name+"]; ALTER DATABASE ["+name+"] SET READ_COMMITTED_SNAPSHOT ON"); err != nil {
 		t.Fatalf("testkit: create database %s: %v", name, err)
 	}
 	t.Cleanup(func() {

@@ -1,7 +1,6 @@
 package queuesource
 
 import (
-	"context"
 	"database/sql"
 	"fmt"
 	"net/url"
@@ -9,40 +8,16 @@ import (
 	"time"
 
 	"github.com/onecconnect/onecconnect/connectors/onec/onectest"
+	"github.com/onecconnect/onecconnect/connectors/onec/onectest/mssqltest"
 	"github.com/onecconnect/onecconnect/internal/testkit"
 )
 
 // mssqlQueue builds the Trade configuration in a fresh database on the SQL
-// Server named by ONEC_TEST_MSSQL_URL (sqlserver://user:password@host:port)
-// and returns connector properties for it and a handle on it. The test is
-// skipped when the variable is not set: no SQL Server can run on the
-// project's build machines (toolchain-notes.md).
+// Server named by ONEC_TEST_MSSQL_URL (skipped without it: no SQL Server can
+// run on the project's build machines) and returns connector properties
+// for it, a handle on it and its layout.
 func mssqlQueue(t *testing.T) (map[string]string, *sql.DB, *onectest.Layout) {
-	dsn := testkit.SQLServer(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	db, err := sql.Open("sqlserver", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	ddl, err := onectest.SQLServerDDL(onectest.Trade())
-	if err != nil {
-		t.Fatal(err)
-	}
-	dml, err := onectest.SQLServerDML(onectest.Trade())
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, script := range []string{ddl, dml} {
-		if _, err := db.ExecContext(ctx, script); err != nil {
-			t.Fatalf("build the 1C database: %v", err)
-		}
-	}
-	l, err := onectest.Plan(onectest.Trade())
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, db, b, dsn := mssqltest.Build(t, onectest.Trade(), 2*time.Minute)
 	u, err := url.Parse(dsn)
 	if err != nil {
 		t.Fatal(err)
@@ -50,7 +25,7 @@ func mssqlQueue(t *testing.T) (map[string]string, *sql.DB, *onectest.Layout) {
 	user := u.User.Username()
 	pw, _ := u.User.Password()
 	u.User = nil
-	return map[string]string{"database.url": u.String(), "database.user": user, "database.password": pw}, db, l
+	return map[string]string{"database.url": u.String(), "database.user": user, "database.password": pw}, db, b.Layout
 }
 
 // TestSQLServerQueue runs both modes against SQL Server.
