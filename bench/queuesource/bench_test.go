@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/onecconnect/onecconnect/connect"
+	"github.com/onecconnect/onecconnect/connect/connecttest"
 	"github.com/onecconnect/onecconnect/connect/runtime"
 	"github.com/onecconnect/onecconnect/connect/storage"
 	"github.com/onecconnect/onecconnect/connectors/onec/onectest"
@@ -191,16 +192,7 @@ func (e *env) runConnector(b *testing.B, name string, n int, extra map[string]st
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	cpu0 := testkit.ProcessCPU()
-	if err := w.StartConnector(ctx, name, props, runtime.ConnectorHooks{}, nil, runtime.TargetStarted); err != nil {
-		b.Fatal(err)
-	}
-	cfgs, err := w.ConnectorTaskConfigs(name, 1)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := w.StartTask(ctx, connect.TaskID{Connector: name}, props, cfgs[0], nil, runtime.TargetStarted); err != nil {
-		b.Fatal(err)
-	}
+	connecttest.StartConnector(b, w, props, 1, nil)
 	rate := steadyRate(b, client, topic, int64(n), 10*time.Minute)
 	if rate > e.bestRate[name] {
 		e.bestRate[name], e.bestCPU[name] = rate, float64(testkit.ProcessCPU()-cpu0)/float64(n)/1000

@@ -1,11 +1,13 @@
 package connecttest
 
 import (
+	"context"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/onecconnect/onecconnect/connect"
+	"github.com/onecconnect/onecconnect/connect/runtime"
 )
 
 // TaskStatuses records the states a worker reports for tasks (it is a
@@ -65,4 +67,30 @@ func (s *TaskStatuses) WaitState(t testing.TB, id, state string, timeout time.Du
 	st, tr := s.Get(id)
 	t.Fatalf("task %s is %s, want %s (trace: %s)", id, st, state, tr)
 	return ""
+}
+
+// StartConnector starts the connector props describe on w with up to
+// maxTasks tasks, reporting task states to status (nil: none), and returns
+// the task ids; a failure fails the test.
+func StartConnector(t testing.TB, w *runtime.Worker, props map[string]string, maxTasks int, status runtime.TaskStatusListener) []connect.TaskID {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	name := props[connect.KeyName]
+	if err := w.StartConnector(ctx, name, props, runtime.ConnectorHooks{}, nil, runtime.TargetStarted); err != nil {
+		t.Fatalf("start connector %s: %v", name, err)
+	}
+	cfgs, err := w.ConnectorTaskConfigs(name, maxTasks)
+	if err != nil {
+		t.Fatalf("task configs of %s: %v", name, err)
+	}
+	ids := make([]connect.TaskID, 0, len(cfgs))
+	for i, tc := range cfgs {
+		id := connect.TaskID{Connector: name, Task: i}
+		if err := w.StartTask(ctx, id, props, tc, status, runtime.TargetStarted); err != nil {
+			t.Fatalf("start task %s: %v", id, err)
+		}
+		ids = append(ids, id)
+	}
+	return ids
 }

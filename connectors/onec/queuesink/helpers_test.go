@@ -354,24 +354,7 @@ func (h *harness) run(t testing.TB, props map[string]string, maxTasks int, reg *
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	name := props[connect.KeyName]
-	if err := w.StartConnector(ctx, name, props, runtime.ConnectorHooks{}, nil, runtime.TargetStarted); err != nil {
-		t.Fatalf("start connector: %v", err)
-	}
-	cfgs, err := w.ConnectorTaskConfigs(name, maxTasks)
-	if err != nil {
-		t.Fatalf("task configs: %v", err)
-	}
-	var ids []connect.TaskID
-	for i, tc := range cfgs {
-		id := connect.TaskID{Connector: name, Task: i}
-		if err := w.StartTask(ctx, id, props, tc, h.status, runtime.TargetStarted); err != nil {
-			t.Fatalf("start task %s: %v", id, err)
-		}
-		ids = append(ids, id)
-	}
+	ids := connecttest.StartConnector(t, w, props, maxTasks, h.status)
 	return w, ids
 }
 
