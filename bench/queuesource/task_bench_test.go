@@ -2,31 +2,16 @@ package queuesource
 
 import (
 	"context"
-	"log/slog"
+	"io"
 	"runtime"
 	"testing"
 	"time"
 
 	"github.com/onecconnect/onecconnect/connect"
+	"github.com/onecconnect/onecconnect/connect/connecttest"
 	qs "github.com/onecconnect/onecconnect/connectors/onec/queuesource"
 	"github.com/onecconnect/onecconnect/internal/testkit"
 )
-
-// taskCtx is a bare SourceTaskContext: no stored offsets.
-type taskCtx struct{}
-
-func (taskCtx) TaskID() connect.TaskID { return connect.TaskID{Connector: "bench"} }
-func (taskCtx) OffsetStorageReader() connect.OffsetStorageReader {
-	return noOffsets{}
-}
-func (taskCtx) Logger() *slog.Logger { return slog.New(slog.DiscardHandler) }
-
-type noOffsets struct{}
-
-func (noOffsets) Offset(context.Context, map[string]any) (map[string]any, error) { return nil, nil }
-func (noOffsets) Offsets(_ context.Context, p []map[string]any) ([]map[string]any, error) {
-	return make([]map[string]any, len(p)), nil
-}
 
 // taskRate drives one task directly (Poll, then CommitRecord for every
 // record at once, as if Kafka acknowledged instantly): the connector's own
@@ -43,7 +28,7 @@ func (e *env) taskRate(b *testing.B, n int, mode string) (rate, cpuµs, allocs f
 	}
 	task := &qs.Task{}
 	ctx := context.Background()
-	if err := task.Start(ctx, taskCtx{}, props); err != nil {
+	if err := task.Start(ctx, &connecttest.SourceContext{Logs: io.Discard}, props); err != nil {
 		b.Fatal(err)
 	}
 	defer task.Stop(ctx)

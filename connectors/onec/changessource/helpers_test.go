@@ -3,10 +3,7 @@ package changessource
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"net/url"
-	"os"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/onecconnect/onecconnect/connect"
+	"github.com/onecconnect/onecconnect/connect/connecttest"
 	"github.com/onecconnect/onecconnect/connectors/onec/onectest"
 	"github.com/onecconnect/onecconnect/internal/testkit"
 )
@@ -85,49 +83,9 @@ func pendingCount(t *testing.T, ctx context.Context, db *pgxpool.Pool, b *onecte
 }
 
 // fakeTaskContext is a SourceTaskContext over an in-memory offset map.
-type fakeTaskContext struct {
-	mu      sync.Mutex
-	offsets map[string]map[string]any
-}
-
-func (f *fakeTaskContext) TaskID() connect.TaskID {
-	return connect.TaskID{Connector: "changes", Task: 0}
-}
-func (f *fakeTaskContext) Logger() *slog.Logger {
-	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-}
-func (f *fakeTaskContext) OffsetStorageReader() connect.OffsetStorageReader { return f }
-func (f *fakeTaskContext) Offset(ctx context.Context, p map[string]any) (map[string]any, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.offsets[fmt.Sprint(p)], nil
-}
-func (f *fakeTaskContext) Offsets(ctx context.Context, ps []map[string]any) ([]map[string]any, error) {
-	out := make([]map[string]any, len(ps))
-	for i, p := range ps {
-		out[i], _ = f.Offset(ctx, p)
-	}
-	return out, nil
-}
+type fakeTaskContext struct{ connecttest.SourceContext }
 
 // commit stores the offsets of acknowledged records, as the worker does.
-func (f *fakeTaskContext) commit(recs []*connect.SourceRecord) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.offsets == nil {
-		f.offsets = map[string]map[string]any{}
-	}
-	for _, r := range recs {
-		off := map[string]any{}
-		for k, v := range r.SourceOffset {
-			if n, ok := v.(int64); ok {
-				off[k] = n
-			} else {
-				off[k] = v
-			}
-		}
-		f.offsets[fmt.Sprint(r.SourcePartition)] = off
-	}
-}
+func (f *fakeTaskContext) commit(recs []*connect.SourceRecord) { f.Commit(recs) }
 
 var _ = pgx.ErrNoRows

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/onecconnect/onecconnect/connect"
+	"github.com/onecconnect/onecconnect/connect/connecttest"
 )
 
 // TestReadStart pins where delete mode's next read starts.
@@ -72,7 +73,7 @@ func TestLockedRowBelowBoundSent(t *testing.T) {
 	}
 	props := q.connectorProps("bound", "t", map[string]string{KeyBatchSize: "4", KeyMaxInflight: "4", KeyHeadersJSONField: ""})
 	task := &Task{}
-	if err := task.Start(ctx, bareCtx{}, props); err != nil {
+	if err := task.Start(ctx, &connecttest.SourceContext{}, props); err != nil {
 		t.Fatal(err)
 	}
 	defer task.Stop(ctx)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/onecconnect/onecconnect/config"
 	"github.com/onecconnect/onecconnect/connect"
+	"github.com/onecconnect/onecconnect/connect/connecttest"
 	"github.com/onecconnect/onecconnect/connectors/onec/dialect"
 	"github.com/onecconnect/onecconnect/connectors/onec/metadata"
 	"github.com/onecconnect/onecconnect/connectors/onec/onectest"
@@ -226,7 +227,7 @@ func TestCompositeFields(t *testing.T) {
 				}
 				task := &Task{}
 				ctx := context.Background()
-				if err := task.Start(ctx, bareCtx{}, props); err != nil {
+				if err := task.Start(ctx, &connecttest.SourceContext{}, props); err != nil {
 					t.Fatal(err)
 				}
 				defer task.Stop(ctx)
@@ -315,7 +316,7 @@ func TestUnmappedRowChecksMetadata(t *testing.T) {
 		props[k] = v
 	}
 	task := &Task{}
-	if err := task.Start(ctx, bareCtx{}, props); err != nil {
+	if err := task.Start(ctx, &connecttest.SourceContext{}, props); err != nil {
 		t.Fatal(err)
 	}
 	defer task.Stop(ctx)

@@ -2,28 +2,14 @@ package queuesource
 
 import (
 	"context"
-	"log/slog"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/onecconnect/onecconnect/connect"
+	"github.com/onecconnect/onecconnect/connect/connecttest"
 )
-
-// bareCtx is a SourceTaskContext without stored offsets.
-type bareCtx struct{}
-
-func (bareCtx) TaskID() connect.TaskID                           { return connect.TaskID{Connector: "locks"} }
-func (bareCtx) OffsetStorageReader() connect.OffsetStorageReader { return noOffsets{} }
-func (bareCtx) Logger() *slog.Logger                             { return testLogger() }
-
-type noOffsets struct{}
-
-func (noOffsets) Offset(context.Context, map[string]any) (map[string]any, error) { return nil, nil }
-func (noOffsets) Offsets(_ context.Context, p []map[string]any) ([]map[string]any, error) {
-	return make([]map[string]any, len(p)), nil
-}
 
 // TestLocksBoundedByAckTimeout: a batch that Kafka never acknowledges, and
 // a task whose Poll is no longer called (the runtime blocked on the
@@ -35,7 +21,7 @@ func TestLocksBoundedByAckTimeout(t *testing.T) {
 	put(t, q, q.conn, msgs(1, 10)...)
 	props := q.connectorProps("locks", "t", map[string]string{KeyAckTimeout: "1000", KeyHeadersJSONField: ""})
 	task := &Task{}
-	if err := task.Start(ctx, bareCtx{}, props); err != nil {
+	if err := task.Start(ctx, &connecttest.SourceContext{}, props); err != nil {
 		t.Fatal(err)
 	}
 	defer task.Stop(ctx)

@@ -2,19 +2,15 @@ package tablesource
 
 import (
 	"context"
-	"fmt"
-	"io"
 	"log/slog"
 	"net/url"
-	"os"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/onecconnect/onecconnect/connect"
+	"github.com/onecconnect/onecconnect/connect/connecttest"
 	"github.com/onecconnect/onecconnect/connectors/onec/onectest"
 	"github.com/onecconnect/onecconnect/internal/testkit"
 )
@@ -59,57 +55,22 @@ func must(t testing.TB, err error) {
 
 // fakeTaskContext stores offsets as the worker does after acks.
 type fakeTaskContext struct {
-	mu      sync.Mutex
-	offsets map[string]map[string]any
-	logs    *logBuffer // where the task logs (warnings and up); nil: stderr
+	connecttest.SourceContext
+	logs *connecttest.LogBuffer // where the task logs (warnings and up); nil: stderr
 }
 
-func (f *fakeTaskContext) TaskID() connect.TaskID { return connect.TaskID{Connector: "table", Task: 0} }
+// Logger logs to logs when set.
 func (f *fakeTaskContext) Logger() *slog.Logger {
-	var w io.Writer = os.Stderr
 	if f.logs != nil {
-		w = f.logs
+		f.Logs = f.logs
 	}
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	return f.SourceContext.Logger()
 }
 
-// logBuffer collects log lines; safe for concurrent use.
-type logBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
+func (f *fakeTaskContext) commit(recs []*connect.SourceRecord) { f.Commit(recs) }
 
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-func (f *fakeTaskContext) OffsetStorageReader() connect.OffsetStorageReader { return f }
-func (f *fakeTaskContext) Offset(ctx context.Context, p map[string]any) (map[string]any, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.offsets[fmt.Sprint(p)], nil
-}
-func (f *fakeTaskContext) Offsets(ctx context.Context, ps []map[string]any) ([]map[string]any, error) {
-	out := make([]map[string]any, len(ps))
-	for i, p := range ps {
-		out[i], _ = f.Offset(ctx, p)
-	}
-	return out, nil
-}
-func (f *fakeTaskContext) commit(recs []*connect.SourceRecord) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.offsets == nil {
-		f.offsets = map[string]map[string]any{}
-	}
-	for _, r := range recs {
-		f.offsets[fmt.Sprint(r.SourcePartition)] = r.SourceOffset
-	}
+// stored returns the committed offset of an object's partition.
+func (f *fakeTaskContext) stored(object string) map[string]any {
+	o, _ := f.Offset(context.Background(), map[string]any{"object": object})
+	return o
 }

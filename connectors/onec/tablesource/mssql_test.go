@@ -13,6 +13,7 @@ import (
 
 	"github.com/onecconnect/onecconnect/config"
 	"github.com/onecconnect/onecconnect/connect"
+	"github.com/onecconnect/onecconnect/connect/connecttest"
 	"github.com/onecconnect/onecconnect/connectors/onec/dialect"
 	"github.com/onecconnect/onecconnect/connectors/onec/onectest"
 	"github.com/onecconnect/onecconnect/connectors/onec/onectest/mssqltest"
@@ -169,7 +170,7 @@ func TestSQLServerTableSnapshot(t *testing.T) {
 			t.Errorf("unknown item %s delivered", key)
 		}
 	}
-	if st := tctx.offsets[`map[object:Справочник.Номенклатура]`]; st[OffsetDone] != true {
+	if st := tctx.stored("Справочник.Номенклатура"); st[OffsetDone] != true {
 		t.Errorf("stored offset after the pass: %v, want done", st)
 	}
 }
@@ -308,7 +309,7 @@ func TestSQLServerReadIsolation(t *testing.T) {
 
 	run := func(wantSet string, wantWarning bool) {
 		t.Helper()
-		tctx := &fakeTaskContext{logs: &logBuffer{}}
+		tctx := &fakeTaskContext{logs: &connecttest.LogBuffer{}}
 		tk := msStartTask(t, tctx, props)
 		must(t, tk.open(ctx))
 		if tk.reads.set != wantSet {
@@ -364,7 +365,7 @@ func TestSQLServerSnapshotThenIncremental(t *testing.T) {
 	if snap := msPollFor(t, tk, tctx, len(items), time.Minute); len(snap) != len(items) {
 		t.Fatalf("snapshot pass: %d records, want %d", len(snap), len(items))
 	}
-	if st := tctx.offsets[`map[object:Справочник.Номенклатура]`]; st[OffsetDone] != true || st[OffsetVersion] != int64(-1) {
+	if st := tctx.stored("Справочник.Номенклатура"); st[OffsetDone] != true || st[OffsetVersion] != int64(-1) {
 		t.Fatalf("stored offset after the snapshot pass: %v, want done with version -1", st)
 	}
 	must(t, tk.Stop(ctx))

@@ -3,7 +3,6 @@ package tablesource
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -170,8 +169,8 @@ func TestSnapshotThenIncremental(t *testing.T) {
 	other.fullName, other.partition = "Справочник.Прочее", map[string]any{"object": "Справочник.Прочее"}
 	tctx := &fakeTaskContext{}
 	tctx.commit(nil)
-	tctx.offsets[fmt.Sprint(tg.partition)] = doneOffset(job{t: tg, pass: 1}, time.Now())    // snapshot mode's last record
-	tctx.offsets[fmt.Sprint(other.partition)] = doneOffset(job{t: tg, pass: 7}, time.Now()) // another pass number
+	tctx.SetOffset(tg.partition, doneOffset(job{t: tg, pass: 1}, time.Now()))    // snapshot mode's last record
+	tctx.SetOffset(other.partition, doneOffset(job{t: tg, pass: 7}, time.Now())) // another pass number
 	tk := &Task{tctx: tctx, log: tctx.Logger(), s: &settings{mode: ModeIncremental}, targets: []*target{tg, other}}
 	asked := 0
 	must(t, tk.restore(t.Context(), func() (int64, error) { asked++; return hi, nil }))
@@ -184,7 +183,7 @@ func TestSnapshotThenIncremental(t *testing.T) {
 	}
 	// The pass ends: its last record's offset, stored and restored.
 	end := doneOffset(jobs[0], time.Now())
-	tctx.offsets[fmt.Sprint(tg.partition)] = end
+	tctx.SetOffset(tg.partition, end)
 	must(t, tk.restore(t.Context(), func() (int64, error) { return hi + 10, nil }))
 	p := tk.pos[tg.fullName]
 	if !p.done || p.version != hi-1 {

@@ -79,7 +79,7 @@ func testResume(t *testing.T, rows int64) {
 	if second >= int(rows) {
 		t.Errorf("the second run read %d records: it started over instead of resuming", second)
 	}
-	st := tctx.offsets[`map[object:Справочник.Номенклатура]`]
+	st := tctx.stored("Справочник.Номенклатура")
 	if st[OffsetDone] != true {
 		t.Errorf("stored offset after the pass: %v, want done", st)
 	}
