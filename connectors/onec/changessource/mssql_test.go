@@ -15,6 +15,7 @@ import (
 	"github.com/onecconnect/onecconnect/connectors/onec/onectest/mssqltest"
 	"github.com/onecconnect/onecconnect/connectors/onec/uuid1c"
 	"github.com/onecconnect/onecconnect/schema"
+	"github.com/onecconnect/onecconnect/schema/schematest"
 )
 
 // The SQL Server tests drive the same Task as the PostgreSQL protocol
@@ -99,35 +100,6 @@ func msData(r *connect.SourceRecord) *schema.Struct {
 	return s
 }
 
-// msCheck compares fields of a struct: decimals and times by value,
-// the rest with ==.
-func msCheck(t *testing.T, what string, s *schema.Struct, want map[string]any) {
-	t.Helper()
-	if s == nil {
-		t.Errorf("%s: no data", what)
-		return
-	}
-	for name, w := range want {
-		got, ok := s.Get(name)
-		if !ok {
-			t.Errorf("%s: no field %s", what, name)
-			continue
-		}
-		same := got == w
-		switch w := w.(type) {
-		case decimal.Decimal:
-			g, ok := got.(decimal.Decimal)
-			same = ok && g.Equal(w)
-		case time.Time:
-			g, ok := got.(time.Time)
-			same = ok && g.Equal(w)
-		}
-		if !same {
-			t.Errorf("%s.%s = %v (%T), want %v", what, name, got, got, w)
-		}
-	}
-}
-
 // msAckAll acknowledges recs as the worker does: CommitRecord for each,
 // then their offsets stored.
 func msAckAll(t *testing.T, tk *Task, tctx *fakeTaskContext, recs []*connect.SourceRecord) {
@@ -195,19 +167,19 @@ func TestSQLServerChanges(t *testing.T) {
 		t.Errorf("catalog registrations of KAFKA after the stamp: %d, %d unstamped; want 3 stamped", total, unstamped)
 	}
 	for i, it := range items {
-		msCheck(t, fmt.Sprintf("item %d", i+1), msData(byKey[msUUID(t, it)]), map[string]any{
+		schematest.CheckFields(t, fmt.Sprintf("item %d", i+1), msData(byKey[msUUID(t, it)]), map[string]any{
 			"Ссылка": msUUID(t, it), "Наименование": fmt.Sprintf("Товар %d", i+1), "Артикул": fmt.Sprintf("A-%d", i+1),
 			"ЕдиницаИзмерения": "шт", "СтавкаНДС": "НДС20", "Вес": decimal.RequireFromString("1.25"), "Услуга": i == 2,
 			"ПометкаУдаления": false})
 	}
 	dd := msData(byKey[msUUID(t, doc)])
-	msCheck(t, "document", dd, map[string]any{"Ссылка": msUUID(t, doc), "Дата": docDate, "Номер": "ТД-0000001",
+	schematest.CheckFields(t, "document", dd, map[string]any{"Ссылка": msUUID(t, doc), "Дата": docDate, "Номер": "ТД-0000001",
 		"Проведен": true, "Контрагент": msUUID(t, buyer), "СуммаДокумента": decimal.RequireFromString("350"),
 		"Комментарий": "первая отгрузка"})
 	if dd != nil {
 		basis, _ := dd.Get("Основание")
 		bs, _ := basis.(*schema.Struct)
-		msCheck(t, "document.Основание", bs, map[string]any{"type": "Catalog.Номенклатура", "value": msUUID(t, items[0])})
+		schematest.CheckFields(t, "document.Основание", bs, map[string]any{"type": "Catalog.Номенклатура", "value": msUUID(t, items[0])})
 		lines, _ := dd.Get("Товары")
 		ls, _ := lines.([]any)
 		if len(ls) != 2 {
@@ -218,7 +190,7 @@ func TestSQLServerChanges(t *testing.T) {
 			{"НомерСтроки": decimal.NewFromInt(2), "Номенклатура": msUUID(t, items[1]), "Количество": decimal.RequireFromString("1.5"), "Сумма": decimal.RequireFromString("150"), "СтавкаНДС": "НДС20"},
 		} {
 			row, _ := ls[i].(*schema.Struct)
-			msCheck(t, fmt.Sprintf("document.Товары[%d]", i), row, want)
+			schematest.CheckFields(t, fmt.Sprintf("document.Товары[%d]", i), row, want)
 		}
 	}
 
@@ -266,7 +238,7 @@ func TestSQLServerChanges(t *testing.T) {
 			if msOp(r) != OpUpdate {
 				t.Errorf("updated item: op %s, want u", msOp(r))
 			}
-			msCheck(t, "updated item", msData(r), map[string]any{"Наименование": "Товар 2 (изменён)"})
+			schematest.CheckFields(t, "updated item", msData(r), map[string]any{"Наименование": "Товар 2 (изменён)"})
 		case key == msUUID(t, items[2]) || key == msUUID(t, doc):
 			if msOp(r) == OpDelete && (i+1 == len(changes) || msOp(changes[i+1]) != "tombstone" || refOf(t, changes[i+1]) != key) {
 				t.Errorf("deletion of %s is not followed by its tombstone", key)

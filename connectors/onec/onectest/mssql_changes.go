@@ -88,45 +88,7 @@ func (b *SQLServerBuilt) InsertObject(ctx context.Context, db SQLExecer, fullNam
 // object's change table with _MessageNo NULL. key identifies the object
 // the same way (Ссылка for catalogs and documents).
 func (b *SQLServerBuilt) RegisterChange(ctx context.Context, db SQLExecer, plan, nodeCode, fullName string, key Row) error {
-	ol, err := b.Object(fullName)
-	if err != nil {
-		return err
-	}
-	if ol.ChangeTable == nil {
-		return fmt.Errorf("onectest: %s is in no exchange plan", fullName)
-	}
-	pl, err := b.Object(plan)
-	if err != nil {
-		return err
-	}
-	if !b.inContent(pl, ol) {
-		return fmt.Errorf("onectest: %s is not in the content of %s", fullName, plan)
-	}
-	node, err := b.NodeRef(plan, nodeCode)
-	if err != nil {
-		return err
-	}
-	var vals map[string]any
-	if ol.Object.Kind == Constant {
-		id, _ := dbUUID(ol.UUID)
-		vals = map[string]any{"_ConstID": id}
-	} else {
-		if vals, err = b.rowValues(ol.ChangeTable, ol.Fields, key); err != nil {
-			return err
-		}
-		if ol.Object.Kind == InformationRegister && !ol.Object.RecorderSubordinate {
-			for _, d := range ol.Object.Dimensions {
-				for _, c := range ol.Fields[d.Name].Columns.names() {
-					if _, ok := vals[c]; !ok {
-						vals[c] = filler(ol.ChangeTable.Column(c))
-					}
-				}
-			}
-		}
-	}
-	vals["_NodeTRef"] = typeCode(pl.Code)
-	vals["_NodeRRef"] = node
-	return b.insertRow(ctx, db, ol.ChangeTable, vals)
+	return b.registerChange(plan, nodeCode, fullName, key, func(t *Table, vals map[string]any) error { return b.insertRow(ctx, db, t, vals) })
 }
 
 // insertRow inserts one row; vals are keyed by physical column name and

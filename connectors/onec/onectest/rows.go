@@ -118,6 +118,11 @@ func (b *Built) InsertRecords(ctx context.Context, db DB, register string, rows 
 // Регистратор for recorder-subordinate registers, Период and the
 // dimensions for independent information registers, nothing for constants.
 func (b *Built) RegisterChange(ctx context.Context, db DB, plan, nodeCode, fullName string, key Row) error {
+	return b.registerChange(plan, nodeCode, fullName, key, func(t *Table, vals map[string]any) error { return b.insertRow(ctx, db, t, vals, nil) })
+}
+
+// registerChange is RegisterChange for both DBMSs: insert writes the row.
+func (b *Built) registerChange(plan, nodeCode, fullName string, key Row, insert func(t *Table, vals map[string]any) error) error {
 	ol, err := b.Object(fullName)
 	if err != nil {
 		return err
@@ -160,7 +165,7 @@ func (b *Built) RegisterChange(ctx context.Context, db DB, plan, nodeCode, fullN
 	}
 	vals["_NodeTRef"] = typeCode(pl.Code)
 	vals["_NodeRRef"] = node
-	return b.insertRow(ctx, db, ol.ChangeTable, vals, nil)
+	return insert(ol.ChangeTable, vals)
 }
 
 func (b *Built) inContent(plan, obj *ObjectLayout) bool {

@@ -19,6 +19,7 @@ import (
 	"github.com/onecconnect/onecconnect/connectors/onec/onectest/mssqltest"
 	"github.com/onecconnect/onecconnect/connectors/onec/uuid1c"
 	"github.com/onecconnect/onecconnect/schema"
+	"github.com/onecconnect/onecconnect/schema/schematest"
 )
 
 // The SQL Server tests drive the Task directly, as the PostgreSQL resume
@@ -81,35 +82,6 @@ func msRef(t *testing.T, r *connect.SourceRecord) string {
 	return s
 }
 
-// msCheck compares fields of a struct: decimals and times by value, the
-// rest with ==.
-func msCheck(t *testing.T, what string, s *schema.Struct, want map[string]any) {
-	t.Helper()
-	if s == nil {
-		t.Errorf("%s: no value", what)
-		return
-	}
-	for name, w := range want {
-		got, ok := s.Get(name)
-		if !ok {
-			t.Errorf("%s: no field %s", what, name)
-			continue
-		}
-		same := got == w
-		switch w := w.(type) {
-		case decimal.Decimal:
-			g, ok := got.(decimal.Decimal)
-			same = ok && g.Equal(w)
-		case time.Time:
-			g, ok := got.(time.Time)
-			same = ok && g.Equal(w)
-		}
-		if !same {
-			t.Errorf("%s.%s = %v (%T), want %v", what, name, got, got, w)
-		}
-	}
-}
-
 // TestSQLServerTableSnapshot reads 25 catalog items in pages of 10: the
 // first task acknowledges one page, reads a second that is lost with it,
 // and stops; the next resumes after the acknowledged page's last key and
@@ -142,7 +114,7 @@ func TestSQLServerTableSnapshot(t *testing.T) {
 		key := msRef(t, r)
 		seen[key]++
 		v, _ := r.Value.(*schema.Struct)
-		msCheck(t, "item "+key, v, map[string]any{"Ссылка": key, "Наименование": names[key], "ЕдиницаИзмерения": "кг",
+		schematest.CheckFields(t, "item "+key, v, map[string]any{"Ссылка": key, "Наименование": names[key], "ЕдиницаИзмерения": "кг",
 			"СтавкаНДС": "НДС10", "Вес": decimal.RequireFromString("0.5"), "Описание": "Описание товара", "Услуга": false})
 		ver, _ := v.Get("ВерсияДанных")
 		if n, ok := ver.(int64); !ok || n <= 0 {
@@ -213,7 +185,7 @@ func TestSQLServerTableIncremental(t *testing.T) {
 	checkDoc := func(what string, r *connect.SourceRecord, comment string) {
 		t.Helper()
 		v, _ := r.Value.(*schema.Struct)
-		msCheck(t, what, v, map[string]any{"Дата": docDate, "Номер": "ТД-0000007", "Проведен": true, "Комментарий": comment,
+		schematest.CheckFields(t, what, v, map[string]any{"Дата": docDate, "Номер": "ТД-0000007", "Проведен": true, "Комментарий": comment,
 			"ПериодНомера": time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)})
 		if v == nil {
 			return
@@ -225,7 +197,7 @@ func TestSQLServerTableIncremental(t *testing.T) {
 		}
 		for i, it := range []onectest.Reference{items[0], items[2]} {
 			row, _ := ls[i].(*schema.Struct)
-			msCheck(t, fmt.Sprintf("%s.Товары[%d]", what, i), row, map[string]any{"НомерСтроки": decimal.NewFromInt(int64(i + 1)),
+			schematest.CheckFields(t, fmt.Sprintf("%s.Товары[%d]", what, i), row, map[string]any{"НомерСтроки": decimal.NewFromInt(int64(i + 1)),
 				"Номенклатура": msUUID(t, it), "Количество": decimal.NewFromInt(int64(i + 1))})
 		}
 	}
@@ -260,7 +232,7 @@ func TestSQLServerTableIncremental(t *testing.T) {
 		switch key := msRef(t, r); key {
 		case msUUID(t, items[1]):
 			v, _ := r.Value.(*schema.Struct)
-			msCheck(t, "updated item", v, map[string]any{"Наименование": "Товар 2 (изменён)"})
+			schematest.CheckFields(t, "updated item", v, map[string]any{"Наименование": "Товар 2 (изменён)"})
 		case msUUID(t, doc):
 			checkDoc("updated document", r, "после изменения")
 		default:
@@ -288,7 +260,7 @@ func TestSQLServerTableIncremental(t *testing.T) {
 		t.Fatalf("after the restart and an update: %d records, want item 3", len(after))
 	}
 	v, _ := after[0].Value.(*schema.Struct)
-	msCheck(t, "item 3", v, map[string]any{"Наименование": "Товар 3 (изменён)"})
+	schematest.CheckFields(t, "item 3", v, map[string]any{"Наименование": "Товар 3 (изменён)"})
 }
 
 // TestSQLServerReadIsolation: in a database without snapshot isolation
