@@ -70,12 +70,7 @@ func (t *Task) Start(ctx context.Context, tctx connect.SourceTaskContext, props 
 	}
 	t.tctx, t.s = tctx, s
 	t.log = tctx.Logger().With("exchange.plan", s.plan, "node", s.node)
-	t.metrics = common.NewMetrics(tctx.TaskID().Connector, tctx.TaskID().Task)
-	unregister, err := common.RegisterMetrics(tctx, t.metrics)
-	if err != nil {
-		tctx.Logger().Warn("task metrics not exported", "err", err)
-	}
-	t.unregister = unregister
+	t.metrics, t.unregister = common.StartTaskMetrics(tctx, t.log)
 	t.retr = s.retry.NewRetrier()
 	t.track = newTracker()
 	return nil
@@ -88,32 +83,7 @@ func (t *Task) Metrics() *common.Metrics { return t.metrics }
 // Poll deletes the registrations of acknowledged batches, then returns the
 // next records: snapshot pages first, then freshly stamped registrations.
 func (t *Task) Poll(ctx context.Context) ([]*connect.SourceRecord, error) {
-	if w := t.retr.Wait(); w > 0 {
-		return nil, common.Sleep(ctx, min(w, time.Second))
-	}
-	recs, err := t.poll(ctx)
-	if err == nil {
-		if t.retr.Failing() {
-			t.log.Info("database reachable again", "attempts", t.retr.Attempts())
-		}
-		t.retr.Succeeded()
-		t.metrics.SetRetrying(false)
-		return recs, nil
-	}
-	if ctx.Err() != nil {
-		return nil, ctx.Err()
-	}
-	t.metrics.AddError()
-	if !common.IsConnectionError(err) {
-		return nil, err
-	}
-	delay, gerr := t.retr.Failed(err)
-	if gerr != nil {
-		return nil, gerr
-	}
-	t.metrics.SetRetrying(true)
-	t.log.Warn("database unavailable; retrying", "err", err, "attempt", t.retr.Attempts(), "delay", delay)
-	return recs, nil
+	return common.RetryingPoll(ctx, t.retr, t.metrics, t.log, t.poll, nil)
 }
 
 func (t *Task) poll(ctx context.Context) ([]*connect.SourceRecord, error) {

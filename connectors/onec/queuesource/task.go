@@ -79,13 +79,8 @@ func (t *Task) Start(ctx context.Context, tctx connect.SourceTaskContext, props 
 	t.cfg, t.policy, t.retry, t.tctx = cfg, pol, pol.NewRetrier(), tctx
 	t.id = tctx.TaskID()
 	t.log = tctx.Logger().With("register", cfg.Register, "mode", cfg.Mode)
-	t.metrics = common.NewMetrics(t.id.Connector, t.id.Task)
+	t.metrics, t.unregister = common.StartTaskMetrics(tctx, t.log)
 	t.metrics.SetDepth(-1)
-	unregister, err := common.RegisterMetrics(tctx, t.metrics)
-	if err != nil {
-		t.log.Warn("task metrics not exported", "err", err)
-	}
-	t.unregister = unregister
 	t.splits = cfg.SplitValues
 	t.skipped = map[int64]bool{}
 	t.fl = newInflight()

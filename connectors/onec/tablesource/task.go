@@ -51,12 +51,7 @@ func (t *Task) Start(ctx context.Context, tctx connect.SourceTaskContext, props 
 	}
 	t.tctx, t.s = tctx, s
 	t.log = tctx.Logger()
-	t.metrics = common.NewMetrics(tctx.TaskID().Connector, tctx.TaskID().Task)
-	unregister, err := common.RegisterMetrics(tctx, t.metrics)
-	if err != nil {
-		tctx.Logger().Warn("task metrics not exported", "err", err)
-	}
-	t.unregister = unregister
+	t.metrics, t.unregister = common.StartTaskMetrics(tctx, t.log)
 	t.retr = s.retry.NewRetrier()
 	return nil
 }
@@ -67,30 +62,7 @@ func (t *Task) Metrics() *common.Metrics { return t.metrics }
 // Poll returns the next page of the running pass, the rows changed since
 // the last read (incremental mode), or waits.
 func (t *Task) Poll(ctx context.Context) ([]*connect.SourceRecord, error) {
-	if w := t.retr.Wait(); w > 0 {
-		return nil, common.Sleep(ctx, min(w, time.Second))
-	}
-	recs, err := t.poll(ctx)
-	if err == nil {
-		t.retr.Succeeded()
-		t.metrics.SetRetrying(false)
-		return recs, nil
-	}
-	if ctx.Err() != nil {
-		return nil, nil
-	}
-	t.metrics.AddError()
-	t.stopReader()
-	if !common.IsConnectionError(err) {
-		return nil, err
-	}
-	delay, gerr := t.retr.Failed(err)
-	if gerr != nil {
-		return nil, gerr
-	}
-	t.metrics.SetRetrying(true)
-	t.log.Warn("database unavailable; retrying", "err", err, "attempt", t.retr.Attempts(), "delay", delay)
-	return nil, nil
+	return common.RetryingPoll(ctx, t.retr, t.metrics, t.log, t.poll, t.stopReader)
 }
 
 func (t *Task) poll(ctx context.Context) ([]*connect.SourceRecord, error) {
