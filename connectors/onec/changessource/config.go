@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/onecconnect/onecconnect/config"
-	"github.com/onecconnect/onecconnect/connect"
 	"github.com/onecconnect/onecconnect/connectors/onec/common"
 )
 
@@ -24,7 +23,6 @@ const (
 	KeyPollInterval  = "poll.interval.ms"
 	KeyMaxInflight   = "max.inflight.batches"
 	KeyDepthInterval = "pending.count.interval.ms"
-	keyTaskObjects   = "task.objects" // set by TaskConfigs: the task's object group
 	defaultTemplate  = "${prefix}.${kind}.${name}"
 	groupSource      = "Changes"
 	groupTopics      = "Topics"
@@ -74,7 +72,7 @@ func ConfigDef() *config.ConfigDef {
 		Importance: config.ImportanceLow, Group: groupSource, DisplayName: "Pending count interval",
 		Doc: "How often, in milliseconds, the number of unsent registrations is counted for the metrics; 0 disables it."})
 	defineTopicKeys(d)
-	d.Define(config.Key{Name: keyTaskObjects, Type: config.TypeList, Default: "", Importance: config.ImportanceLow,
+	d.Define(config.Key{Name: common.KeyTaskObjects, Type: config.TypeList, Default: "", Importance: config.ImportanceLow,
 		Doc: "Internal: the object group of one task, set by the connector."})
 	return d
 }
@@ -129,7 +127,7 @@ func parseSettings(props map[string]string) (*settings, error) {
 		return nil, err
 	}
 	s := &settings{db: db, retry: rp, plan: strings.TrimSpace(v.String(KeyExchangePlan)), node: strings.TrimSpace(v.String(KeyNode)),
-		objects: trimList(v.List(KeyObjects)), taskObjects: trimList(v.List(keyTaskObjects)),
+		objects: common.TrimList(v.List(KeyObjects)), taskObjects: common.TrimList(v.List(common.KeyTaskObjects)),
 		topic: strings.TrimSpace(v.String(KeyTopic)), template: v.String(KeyTopicTemplate), prefix: v.String(KeyTopicPrefix),
 		snapshot: strings.ToLower(v.String(KeySnapshotMode)), tombstones: v.Bool(KeyTombstones), batchSize: v.Int(KeyBatchSize),
 		pollInterval: time.Duration(v.Long(KeyPollInterval)) * time.Millisecond, maxInflight: v.Int(KeyMaxInflight),
@@ -151,26 +149,5 @@ func ownProps(props map[string]string) map[string]string {
 			out[k] = v
 		}
 	}
-	return out
-}
-
-func trimList(in []string) []string {
-	var out []string
-	for _, s := range in {
-		if s = strings.TrimSpace(s); s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-// taskProps copies the connector's properties for a task with its group.
-func taskProps(props map[string]string, group []string) map[string]string {
-	out := make(map[string]string, len(props)+1)
-	for k, v := range props {
-		out[k] = v
-	}
-	out[keyTaskObjects] = strings.Join(group, ",")
-	delete(out, connect.TaskClassKey)
 	return out
 }

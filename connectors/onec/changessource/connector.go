@@ -94,11 +94,7 @@ func (c *Connector) Start(ctx context.Context, cctx connect.ConnectorContext, pr
 // TaskConfigs gives each task one group of objects (round-robin), at most
 // one task per object.
 func (c *Connector) TaskConfigs(maxTasks int) ([]map[string]string, error) {
-	var out []map[string]string
-	for _, g := range groups(c.objects, maxTasks) {
-		out = append(out, taskProps(c.props, g))
-	}
-	return out, nil
+	return common.ObjectTaskConfigs(c.props, c.objects, maxTasks), nil
 }
 
 // Stop implements connect.Connector.

@@ -305,20 +305,6 @@ func (t *target) buildSchemas() error {
 	return nil
 }
 
-// groups splits objects into at most n groups of similar size, keeping the
-// configured order (round-robin).
-func groups(objs []string, n int) [][]string {
-	if n < 1 {
-		n = 1
-	}
-	n = min(n, len(objs))
-	out := make([][]string, n)
-	for i, o := range objs {
-		out[i%n] = append(out[i%n], o)
-	}
-	return out
-}
-
 // sortedKeys returns the keys of m sorted (stable error messages).
 func sortedKeys(m map[string][]string) []string {
 	var ks []string

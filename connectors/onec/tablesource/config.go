@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/onecconnect/onecconnect/config"
-	"github.com/onecconnect/onecconnect/connect"
 	"github.com/onecconnect/onecconnect/connectors/onec/common"
 )
 
@@ -21,7 +20,6 @@ const (
 	KeyPollInterval     = "poll.interval.ms"
 	KeySettle           = "version.settle.ms"
 	KeySections         = "tabular.sections"
-	keyTaskObjects      = "task.objects"
 	defaultTemplate     = "${prefix}.${kind}.${name}"
 	groupTable          = "Table"
 	groupTopics         = "Topics"
@@ -77,7 +75,7 @@ func ConfigDef() *config.ConfigDef {
 		Doc: "Topic per object: ${prefix}, ${kind} (English kind), ${name}; transliterated to a Kafka-legal name."})
 	d.Define(config.Key{Name: KeyTopicPrefix, Type: config.TypeString, Default: "onec",
 		Importance: config.ImportanceMedium, Group: groupTopics, DisplayName: "Topic prefix", Doc: "The ${prefix} of topic.template."})
-	d.Define(config.Key{Name: keyTaskObjects, Type: config.TypeList, Default: "", Importance: config.ImportanceLow,
+	d.Define(config.Key{Name: common.KeyTaskObjects, Type: config.TypeList, Default: "", Importance: config.ImportanceLow,
 		Doc: "Internal: the objects of one task, set by the connector."})
 	return d
 }
@@ -118,7 +116,7 @@ func parseSettings(props map[string]string) (*settings, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &settings{db: db, retry: rp, objects: trimList(v.List(KeyObjects)), taskObjects: trimList(v.List(keyTaskObjects)),
+	s := &settings{db: db, retry: rp, objects: common.TrimList(v.List(KeyObjects)), taskObjects: common.TrimList(v.List(common.KeyTaskObjects)),
 		mode: strings.ToLower(v.String(KeyMode)), batchSize: v.Int(KeyBatchSize),
 		interval:     time.Duration(v.Long(KeySnapshotInterval)) * time.Millisecond,
 		pollInterval: time.Duration(v.Long(KeyPollInterval)) * time.Millisecond,
@@ -138,24 +136,4 @@ func parseSettings(props map[string]string) (*settings, error) {
 		return nil, &config.ValidationError{Errors: errs}
 	}
 	return s, nil
-}
-
-func trimList(in []string) []string {
-	var out []string
-	for _, s := range in {
-		if s = strings.TrimSpace(s); s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-func taskProps(props map[string]string, group []string) map[string]string {
-	out := make(map[string]string, len(props)+1)
-	for k, v := range props {
-		out[k] = v
-	}
-	out[keyTaskObjects] = strings.Join(group, ",")
-	delete(out, connect.TaskClassKey)
-	return out
 }

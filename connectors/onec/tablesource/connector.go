@@ -79,16 +79,7 @@ func (c *Connector) Start(ctx context.Context, cctx connect.ConnectorContext, pr
 
 // TaskConfigs gives each task a group of objects (round-robin).
 func (c *Connector) TaskConfigs(maxTasks int) ([]map[string]string, error) {
-	n := max(1, min(maxTasks, len(c.objects)))
-	groups := make([][]string, n)
-	for i, o := range c.objects {
-		groups[i%n] = append(groups[i%n], o)
-	}
-	out := make([]map[string]string, n)
-	for i, g := range groups {
-		out[i] = taskProps(c.props, g)
-	}
-	return out, nil
+	return common.ObjectTaskConfigs(c.props, c.objects, maxTasks), nil
 }
 
 // Stop implements connect.Connector.
