@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"sync"
 	"time"
 
@@ -308,5 +307,3 @@ func (x *connectorContext) RaiseError(err error) {
 }
 
 func (x *connectorContext) Logger() *slog.Logger { return x.c.log }
-
-var _ = strconv.Itoa

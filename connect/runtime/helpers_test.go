@@ -2,7 +2,6 @@ package runtime
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"os"
 	"strings"
@@ -196,5 +195,3 @@ func mustNoErr(t testing.TB, err error, what string) {
 		t.Fatalf("%s: %v", what, err)
 	}
 }
-
-var _ = fmt.Sprint

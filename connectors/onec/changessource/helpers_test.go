@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/onecconnect/onecconnect/connect"
@@ -87,5 +86,3 @@ type fakeTaskContext struct{ connecttest.SourceContext }
 
 // commit stores the offsets of acknowledged records, as the worker does.
 func (f *fakeTaskContext) commit(recs []*connect.SourceRecord) { f.Commit(recs) }
-
-var _ = pgx.ErrNoRows

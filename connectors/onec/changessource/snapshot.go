@@ -4,12 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"time"
 
-	"github.com/shopspring/decimal"
-
 	"github.com/onecconnect/onecconnect/connect"
+	"github.com/onecconnect/onecconnect/connectors/onec/common"
 	"github.com/onecconnect/onecconnect/connectors/onec/dialect"
 )
 
@@ -114,7 +112,7 @@ func (t *Task) snapshotKeys(ctx context.Context, tg *target, st *snapState) ([]o
 	if st.after != nil {
 		after = make([]any, len(st.after))
 		for i, s := range st.after {
-			v, err := parseCanonical(tg.keyCols[i], s)
+			v, err := common.ParseText(tg.keyCols[i], s)
 			if err != nil {
 				return nil, false, fmt.Errorf("snapshot position of %s: %w", tg.fullName, err)
 			}
@@ -155,24 +153,4 @@ func (t *Task) snapshotKeys(ctx context.Context, tg *target, st *snapState) ([]o
 		keys = append(keys, k)
 	}
 	return keys, len(rows) < limit, nil
-}
-
-// parseCanonical parses the text form (common.Text) of a key value back to
-// the canonical value the dialect encodes.
-func parseCanonical(c dialect.Column, s string) (any, error) {
-	switch c.Kind {
-	case dialect.Binary16, dialect.String, dialect.FixedString:
-		return s, nil
-	case dialect.DateTime:
-		return time.Parse(time.RFC3339Nano, s)
-	case dialect.Numeric:
-		return decimal.NewFromString(s)
-	case dialect.Bool:
-		return strconv.ParseBool(s)
-	case dialect.RTRef, dialect.TypeCode, dialect.Int, dialect.Version:
-		return strconv.ParseInt(s, 10, 64)
-	case dialect.Bytes:
-		return []byte(s), nil
-	}
-	return nil, fmt.Errorf("column %s: no text form for kind %s", c.Name, c.Kind)
 }

@@ -2,6 +2,7 @@ package common
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -60,4 +61,24 @@ func Text(v any) string {
 		return x.String()
 	}
 	return fmt.Sprint(v)
+}
+
+// ParseText parses Text's form of a key value of column c back to the
+// value the dialect encodes (stored source offsets keep keys as text).
+func ParseText(c dialect.Column, s string) (any, error) {
+	switch c.Kind {
+	case dialect.Binary16, dialect.String, dialect.FixedString:
+		return s, nil
+	case dialect.DateTime:
+		return time.Parse(time.RFC3339Nano, s)
+	case dialect.Numeric:
+		return decimal.NewFromString(s)
+	case dialect.Bool:
+		return strconv.ParseBool(s)
+	case dialect.RTRef, dialect.TypeCode, dialect.Int, dialect.Version:
+		return strconv.ParseInt(s, 10, 64)
+	case dialect.Bytes:
+		return []byte(s), nil
+	}
+	return nil, fmt.Errorf("column %s: no text form for kind %s", c.Name, c.Kind)
 }

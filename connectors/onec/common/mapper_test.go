@@ -8,6 +8,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/onecconnect/onecconnect/connectors/onec/dialect"
 	"github.com/onecconnect/onecconnect/connectors/onec/metadata"
 	"github.com/onecconnect/onecconnect/connectors/onec/onectest"
 )
@@ -53,5 +54,30 @@ func TestLookupErrorsSuggest(t *testing.T) {
 	}
 	if p, err := LookupProperty(o, "тело"); err != nil || p.Name != "Тело" {
 		t.Fatalf("case-insensitive lookup: %v", err)
+	}
+}
+
+// TestParseTextRoundTrip: ParseText reads back what Text writes, for every
+// kind a key column can have.
+func TestParseTextRoundTrip(t *testing.T) {
+	ts := time.Date(2024, 2, 29, 13, 4, 5, 123456000, time.UTC)
+	for _, tt := range []struct {
+		kind dialect.ColumnKind
+		v    any
+	}{
+		{dialect.String, "Товар 1"}, {dialect.FixedString, "0001"}, {dialect.DateTime, ts},
+		{dialect.Numeric, decimal.RequireFromString("-12.345")}, {dialect.Bool, true}, {dialect.Int, int64(42)},
+		{dialect.Bytes, []byte("ab")},
+	} {
+		got, err := ParseText(dialect.Column{Name: "c", Kind: tt.kind}, Text(tt.v))
+		if err != nil {
+			t.Fatalf("%v: %v", tt.kind, err)
+		}
+		if Text(got) != Text(tt.v) {
+			t.Errorf("%v: %v → %q → %v", tt.kind, tt.v, Text(tt.v), got)
+		}
+	}
+	if _, err := ParseText(dialect.Column{Name: "c", Kind: dialect.ColumnKind(250)}, "x"); err == nil {
+		t.Error("unknown kind accepted")
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
-	"strconv"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -13,7 +12,6 @@ import (
 	"github.com/onecconnect/onecconnect/connect"
 	"github.com/onecconnect/onecconnect/connectors/onec/common"
 	"github.com/onecconnect/onecconnect/connectors/onec/dialect"
-	"github.com/onecconnect/onecconnect/schema"
 )
 
 // page is one keyset page of one object mapped to records.
@@ -123,7 +121,7 @@ func fetchPage(ctx context.Context, d dialect.Dialect, reads readTxs, yo, limit 
 	if after != nil {
 		afterVals = make([]any, len(after))
 		for i, s := range after {
-			v, err := parseCanonical(t.key[i], s)
+			v, err := common.ParseText(t.key[i], s)
 			if err == nil {
 				afterVals[i], err = d.Encode(t.key[i], v, yo)
 			}
@@ -319,24 +317,3 @@ func queryRows(ctx context.Context, q dialect.Querier, stmts []dialect.Stmt, nco
 
 // rowsPerSlab is how many rows' values queryRows allocates at once.
 const rowsPerSlab = 256
-
-// parseCanonical parses common.Text's form of a key value back.
-func parseCanonical(c dialect.Column, s string) (any, error) {
-	switch c.Kind {
-	case dialect.Binary16, dialect.String, dialect.FixedString:
-		return s, nil
-	case dialect.DateTime:
-		return time.Parse(time.RFC3339Nano, s)
-	case dialect.Numeric:
-		return decimal.NewFromString(s)
-	case dialect.Bool:
-		return strconv.ParseBool(s)
-	case dialect.RTRef, dialect.TypeCode, dialect.Int, dialect.Version:
-		return strconv.ParseInt(s, 10, 64)
-	case dialect.Bytes:
-		return []byte(s), nil
-	}
-	return nil, fmt.Errorf("column %s: no text form for kind %s", c.Name, c.Kind)
-}
-
-var _ = schema.NewStruct
