@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"runtime/pprof"
 	"strconv"
@@ -141,12 +140,13 @@ func connectorRate(t testing.TB, k *testkit.KafkaCluster, dsn, name string, n in
 	}
 	s := connecttest.StartStack(t, connecttest.StackOptions{Kafka: k, Plugins: reg, WorkerProps: props})
 	defer s.Stop(t)
-	u, _ := url.Parse(dsn)
-	pw, _ := u.User.Password()
-	user := u.User.Username()
-	u.User = nil
-	cfg := map[string]string{"connector.class": tablesource.Class, "tasks.max": "1", "objects": catalog, "topic": topic,
-		"batch.size": "5000", "database.url": u.String(), "database.user": user, "database.password": pw}
+	cfg, err := onectest.ConnectorDBProps(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range map[string]string{"connector.class": tablesource.Class, "tasks.max": "1", "objects": catalog, "topic": topic, "batch.size": "5000"} {
+		cfg[k] = v
+	}
 	c := k.Client(t)
 	var f *os.File
 	if profile != "" {

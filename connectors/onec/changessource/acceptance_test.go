@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/url"
 	"sync"
 	"testing"
 	"time"
@@ -54,16 +53,13 @@ func newAcceptDB(t *testing.T) *acceptDB {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u, err := url.Parse(dsn)
+	props, err := onectest.ConnectorDBProps(dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
-	user := u.User.Username()
-	u.User = nil
 	done := make(chan struct{})
 	close(done)
-	return &acceptDB{conn: conn, built: b, change: ol.ChangeTable.PG(), node: node, done: done,
-		props: map[string]string{"database.url": u.String(), "database.user": user}}
+	return &acceptDB{conn: conn, built: b, change: ol.ChangeTable.PG(), node: node, done: done, props: props}
 }
 
 // write inserts one catalog item per value (Наименование = value), then

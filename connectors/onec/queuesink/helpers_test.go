@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -77,15 +76,11 @@ func newSinkDB(t testing.TB) *sinkDB {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u, err := url.Parse(dbURL)
+	props, err := onectest.ConnectorDBProps(dbURL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	user := u.User.Username()
-	pw, _ := u.User.Password()
-	u.User = nil
-	return &sinkDB{url: dbURL, conn: conn, built: built,
-		props: map[string]string{"database.url": u.String(), "database.user": user, "database.password": pw}}
+	return &sinkDB{url: dbURL, conn: conn, built: built, props: props}
 }
 
 // table returns the physical table of a register and its field columns.

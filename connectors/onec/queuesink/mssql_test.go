@@ -1,79 +1,28 @@
 package queuesink
 
 import (
-	"context"
 	"database/sql"
 	"fmt"
-	"net/url"
-	"os"
 	"testing"
 	"time"
 
 	"github.com/onecconnect/onecconnect/connectors/onec/onectest"
+	"github.com/onecconnect/onecconnect/connectors/onec/onectest/mssqltest"
 	"github.com/onecconnect/onecconnect/internal/testkit"
 )
 
-// envMSSQLURL names a SQL Server for the integration tests
-// (sqlserver://user:password@host:port). No SQL Server can run on the
-// project's build machines (toolchain-notes.md): without it these tests
-// skip, and the SQL Server code is covered by the golden SQL and the
-// conversion tests run for both dialects.
-const envMSSQLURL = "ONEC_TEST_MSSQL_URL"
-
 // mssqlInbox builds the test configuration in a fresh database on the SQL
-// Server and returns connector properties for it and a handle on it.
+// Server named by ONEC_TEST_MSSQL_URL (skipped without it: no SQL Server
+// can run on the project's build machines; the SQL Server code is covered
+// there by the golden SQL and the conversion tests run for both dialects)
+// and returns connector properties for it, a handle on it and its layout.
 func mssqlInbox(t *testing.T) (map[string]string, *sql.DB, *onectest.Layout) {
-	raw := os.Getenv(envMSSQLURL)
-	if raw == "" {
-		t.Skipf("%s not set: SQL Server integration test skipped", envMSSQLURL)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	admin, err := sql.Open("sqlserver", raw)
+	_, db, b, dsn := mssqltest.Build(t, testConfiguration(), 2*time.Minute)
+	props, err := onectest.ConnectorDBProps(dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { admin.Close() })
-	name := fmt.Sprintf("onecsink_%d", time.Now().UnixNano())
-	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_, _ = admin.ExecContext(context.Background(), "ALTER DATABASE "+name+" SET SINGLE_USER WITH ROLLBACK IMMEDIATE; DROP DATABASE "+name)
-	})
-	u, err := url.Parse(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("database", name)
-	u.RawQuery = q.Encode()
-	db, err := sql.Open("sqlserver", u.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	ddl, err := onectest.SQLServerDDL(testConfiguration())
-	if err != nil {
-		t.Fatal(err)
-	}
-	dml, err := onectest.SQLServerDML(testConfiguration())
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, script := range []string{ddl, dml} {
-		if _, err := db.ExecContext(ctx, script); err != nil {
-			t.Fatalf("build the 1C database: %v", err)
-		}
-	}
-	l, err := onectest.Plan(testConfiguration())
-	if err != nil {
-		t.Fatal(err)
-	}
-	user := u.User.Username()
-	pw, _ := u.User.Password()
-	u.User = nil
-	return map[string]string{"database.url": u.String(), "database.user": user, "database.password": pw}, db, l
+	return props, db, b.Layout
 }
 
 // TestSQLServerExactlyOnce writes 2,000 records from 2 partitions with a

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -73,15 +72,14 @@ func newCompositeDB(t *testing.T) *compositeDB {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u, err := url.Parse(dbURL)
+	props, err := onectest.ConnectorDBProps(dbURL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	pw, _ := u.User.Password()
-	props := map[string]string{"database.url": "", "database.user": u.User.Username(), "database.password": pw,
-		KeyRegister: compositeQueue, KeyTopic: "objects", KeyBatchSize: "4", KeyPollInterval: "10", "metadata.refresh.interval.ms": "0"}
-	u.User = nil
-	props["database.url"] = u.String()
+	for k, v := range map[string]string{KeyRegister: compositeQueue, KeyTopic: "objects", KeyBatchSize: "4", KeyPollInterval: "10",
+		"metadata.refresh.interval.ms": "0"} {
+		props[k] = v
+	}
 	return &compositeDB{conn: conn, url: dbURL, built: built, table: ol.Table.PG(), props: props}
 }
 

@@ -3,7 +3,6 @@ package queuesource
 import (
 	"context"
 	"log/slog"
-	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -44,13 +43,10 @@ func newQueueDB(t testing.TB) *queueDB {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u, err := url.Parse(dbURL)
+	props, err := onectest.ConnectorDBProps(dbURL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	user := u.User.Username()
-	pw, _ := u.User.Password()
-	u.User = nil
 	ol, err := built.Object(onectest.OutgoingQueue)
 	if err != nil {
 		t.Fatal(err)
@@ -59,8 +55,7 @@ func newQueueDB(t testing.TB) *queueDB {
 	for name, f := range ol.Fields {
 		col[name] = strings.ToLower(f.Columns.Single)
 	}
-	return &queueDB{url: dbURL, conn: conn, built: built, table: ol.Table.PG(), col: col,
-		props: map[string]string{"database.url": u.String(), "database.user": user, "database.password": pw}}
+	return &queueDB{url: dbURL, conn: conn, built: built, table: ol.Table.PG(), col: col, props: props}
 }
 
 // count returns the rows left in the outgoing queue.

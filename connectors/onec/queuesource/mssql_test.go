@@ -3,7 +3,6 @@ package queuesource
 import (
 	"database/sql"
 	"fmt"
-	"net/url"
 	"testing"
 	"time"
 
@@ -18,14 +17,11 @@ import (
 // for it, a handle on it and its layout.
 func mssqlQueue(t *testing.T) (map[string]string, *sql.DB, *onectest.Layout) {
 	_, db, b, dsn := mssqltest.Build(t, onectest.Trade(), 2*time.Minute)
-	u, err := url.Parse(dsn)
+	props, err := onectest.ConnectorDBProps(dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
-	user := u.User.Username()
-	pw, _ := u.User.Password()
-	u.User = nil
-	return map[string]string{"database.url": u.String(), "database.user": user, "database.password": pw}, db, b.Layout
+	return props, db, b.Layout
 }
 
 // TestSQLServerQueue runs both modes against SQL Server.

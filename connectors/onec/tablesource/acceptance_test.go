@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"net/url"
 	"sync"
 	"testing"
 	"time"
@@ -52,14 +51,11 @@ func newAcceptDB(t *testing.T) *acceptDB {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u, err := url.Parse(dsn)
+	props, err := onectest.ConnectorDBProps(dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
-	user := u.User.Username()
-	u.User = nil
-	return &acceptDB{conn: conn, built: b, table: ol.Table.PG(), ids: map[string][]byte{},
-		props: map[string]string{"database.url": u.String(), "database.user": user}}
+	return &acceptDB{conn: conn, built: b, table: ol.Table.PG(), ids: map[string][]byte{}, props: props}
 }
 
 // ascendingID returns an _IDRRef that sorts (bytewise, as the clustered

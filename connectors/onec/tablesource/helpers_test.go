@@ -3,7 +3,6 @@ package tablesource
 import (
 	"context"
 	"log/slog"
-	"net/url"
 	"testing"
 	"time"
 
@@ -36,14 +35,11 @@ func tradeDB(t testing.TB) (context.Context, *pgxpool.Pool, *onectest.Built, str
 
 func connProps(t testing.TB, dsn string) map[string]string {
 	t.Helper()
-	u, err := url.Parse(dsn)
+	props, err := onectest.ConnectorDBProps(dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
-	user := u.User.Username()
-	pw, _ := u.User.Password()
-	u.User = nil
-	return map[string]string{"database.url": u.String(), "database.user": user, "database.password": pw}
+	return props
 }
 
 func must(t testing.TB, err error) {
