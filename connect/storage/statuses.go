@@ -2,6 +2,8 @@ package storage
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"sort"
 	"sync"
 
@@ -136,13 +138,8 @@ func (s *MemoryStatusStore) Tasks(connector string) []TaskStatus {
 // Connectors implements StatusStore.
 func (s *MemoryStatusStore) Connectors() []string {
 	s.mu.RLock()
-	out := make([]string, 0, len(s.connectors))
-	for n := range s.connectors {
-		out = append(out, n)
-	}
-	s.mu.RUnlock()
-	sort.Strings(out)
-	return out
+	defer s.mu.RUnlock()
+	return slices.Sorted(maps.Keys(s.connectors))
 }
 
 // DeleteConnector implements StatusStore.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -236,13 +238,8 @@ func (s *StatusStore) Tasks(connector string) []storage.TaskStatus {
 // Connectors implements storage.StatusStore.
 func (s *StatusStore) Connectors() []string {
 	s.mu.RLock()
-	out := make([]string, 0, len(s.connectors))
-	for n := range s.connectors {
-		out = append(out, n)
-	}
-	s.mu.RUnlock()
-	sort.Strings(out)
-	return out
+	defer s.mu.RUnlock()
+	return slices.Sorted(maps.Keys(s.connectors))
 }
 
 // DeleteConnector implements storage.StatusStore: tombstones for the
