@@ -4,9 +4,11 @@
 // with go-mssqldb for sqlserver://) with transactions behind one [Tx] type,
 // the metadata catalog with its periodic cheap reload ([Catalog]), name
 // resolution with suggestions ([Resolver]), metadata columns in the
-// dialects' terms ([DialectColumn]) and values as text ([Text]), retries
-// with exponential back-off for connection loss ([Retrier]), and per-task
-// metrics ([Metrics]). Row values map to Connect values with
+// dialects' terms ([DialectColumn]) and values as text and back ([Text],
+// [ParseText]), retries with exponential back-off for connection loss
+// ([Retrier], and [RetryingPoll], a source task's Poll under it), per-task
+// metrics ([Metrics], [StartTaskMetrics]), and the round-robin split of
+// objects over tasks ([ObjectTaskConfigs]). Row values map to Connect values with
 // connectors/onec/metadata/rowmap.
 //
 // Connectors (queue source, changes source, table source, sinks) import it;
