@@ -1,11 +1,14 @@
 // Package queuesource benchmarks OneCQueueSource end to end — a 1C queue
 // register on PostgreSQL (built by onectest) → the real worker → kfake —
-// next to the physical limit measured in the same run on the same machine:
-// pgx reading the same rows with COPY, and sarama producing pre-encoded
-// values of the same size to the same broker with the worker's producer
-// settings. The limit is the slower of the two. BenchmarkQueueTask drives
-// one task directly (acknowledging at once) to show the connector's own
-// cost without converters and producer.
+// next to the physical limit measured in the same rounds on the same
+// machine (package benchlimit): pgx reading the same rows with COPY plus
+// sarama producing pre-encoded values of the same size to the same broker
+// with the worker's producer settings, in one pipeline — every row of the
+// COPY stream handed to the producer as it is parsed. COPY alone and
+// producing alone are logged too. Delete mode's limit is the same
+// pipeline over DELETE … RETURNING in committed batches of 2000.
+// BenchmarkQueueTask drives one task directly (acknowledging at once) to
+// show the connector's own cost without converters and producer.
 //
 // Rates count from the first record in Kafka to the last. One command
 // for this and the table snapshot benchmark (make bench-sources):
@@ -13,8 +16,10 @@
 //	go test -run '^$' -bench 'QueueSource$|TableSnapshot' -benchtime 1x ./bench/queuesource/ ./bench/tablesource/
 //
 // BENCH_ROWS sets the number of rows (default 200,000), BENCH_REPEAT the
-// runs per measurement (default 3; the best counts, since the build
-// machines are shared); add
+// rounds (default 3). Each round runs every connector measurement and
+// every limit; the log gives the best rate of each, the best limit, and
+// each round's ratio to that round's limit with their median (the build
+// machines are shared and change speed from minute to minute). Add
 // -cpuprofile cpu.out and read it with `go tool pprof -top cpu.out` to see
 // where the time goes.
 package queuesource

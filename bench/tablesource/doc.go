@@ -2,18 +2,21 @@
 // 10-column 1C catalog (Справочник.Номенклатура of onectest.Trade, about
 // 250 bytes a row in PostgreSQL) through the real worker into kfake, with
 // the JSON and the Avro converter, next to the physical limit measured in
-// the same run: pgx reading the same rows with COPY (binary, to
-// io.Discard) and sarama producing pre-encoded values of the same size to
-// the same broker.
+// the same rounds (package benchlimit): pgx reading the same rows with
+// COPY (binary) plus sarama producing pre-encoded values of the same size
+// to the same broker, in one pipeline. COPY alone and producing alone are
+// logged too.
 //
 // One command for this and the queue source benchmark (make
 // bench-sources; BENCH_ROWS sets the table size, default 200,000,
-// BENCH_REPEAT the runs of each measurement, default 3, the best counts):
+// BENCH_REPEAT the rounds, default 3):
 //
 //	go test -run '^$' -bench 'QueueSource$|TableSnapshot' -benchtime 1x ./bench/queuesource/ ./bench/tablesource/
 //
 // Results are logged as records/s from the first record in Kafka to the
-// last (and from the connector's creation), as a share of the limit and
+// last (and from the connector's creation), the best of the rounds; as a
+// share of the best limit and, round by round, of that round's limit with
+// the median (the machines are shared and change speed); and
 // as CPU time of the process (worker, kfake; not PostgreSQL) per record,
 // the figure that stays comparable when the machine is shared; with
 // BENCH_PROFILE=file a CPU profile of the first JSON run is written. The

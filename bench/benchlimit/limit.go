@@ -1,0 +1,267 @@
+// Package benchlimit measures the physical limit the 1C source benchmarks
+// compare against, on the same machine and broker as the connector run:
+//
+//   - Copy: pgx reading the rows with COPY … TO STDOUT (FORMAT binary) into
+//     nothing;
+//   - Produce: sarama producing pre-encoded values of the records' size with
+//     the worker's producer settings, every acknowledgement awaited;
+//   - Pipeline: both at once, as the connector has to do them — each row of
+//     the COPY stream handed to the producer as it is parsed. On a machine
+//     where PostgreSQL, the broker and the worker share the cores, this is
+//     the physical limit of moving the rows; with cores to spare it tends to
+//     the slower of Copy and Produce.
+//
+// The rates are records per second from the start to the last
+// acknowledgement; CPU is this process's CPU time per record (the client
+// and the in-process broker; PostgreSQL runs in its own processes).
+package benchlimit
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/IBM/sarama"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/onecconnect/onecconnect/internal/testkit"
+)
+
+// Result is one measurement.
+type Result struct {
+	Rate float64       // records per second
+	CPU  time.Duration // this process's CPU time per record
+}
+
+// Producer is where and how the limit runs produce: the worker's producer
+// configuration and a topic of the connector run's partition count.
+type Producer struct {
+	Brokers []string
+	Config  *sarama.Config
+	Topic   string
+	// ValueSize is the size of every value (the connector's mean value
+	// size); keys are KeySize bytes long, 1,000 distinct ones.
+	ValueSize, KeySize int
+}
+
+// Sink is an open producer of the configured shape that counts its
+// acknowledgements. One goroutine sends.
+type Sink struct {
+	p      sarama.AsyncProducer
+	topic  string
+	value  sarama.ByteEncoder
+	keys   []sarama.Encoder
+	sent   int
+	acked  chan error // closed by the counter after want acks, or one error
+	want   chan int   // the total, sent once all is produced
+	closed bool
+}
+
+// Open starts a producer.
+func (pr Producer) Open() (*Sink, error) {
+	p, err := sarama.NewAsyncProducer(pr.Brokers, pr.Config)
+	if err != nil {
+		return nil, fmt.Errorf("producer: %w", err)
+	}
+	s := &Sink{p: p, topic: pr.Topic, value: make(sarama.ByteEncoder, pr.ValueSize),
+		keys: make([]sarama.Encoder, 1000), acked: make(chan error, 1), want: make(chan int, 1)}
+	for i := range s.value {
+		s.value[i] = 'a' + byte(i%26)
+	}
+	for i := range s.keys {
+		k := strconv.Itoa(i)
+		for len(k) < pr.KeySize {
+			k = "0" + k
+		}
+		s.keys[i] = sarama.StringEncoder(k)
+	}
+	go s.count()
+	return s, nil
+}
+
+// count takes acknowledgements until the total is known and reached.
+func (s *Sink) count() {
+	got, total := 0, -1
+	succ, errs := s.p.Successes(), s.p.Errors()
+	for total < 0 || got < total {
+		select {
+		case <-succ:
+			got++
+		case err := <-errs:
+			s.acked <- err
+			return
+		case total = <-s.want:
+		}
+	}
+	close(s.acked)
+}
+
+// Send produces one record.
+func (s *Sink) Send() {
+	s.p.Input() <- &sarama.ProducerMessage{Topic: s.topic, Key: s.keys[s.sent%len(s.keys)], Value: s.value}
+	s.sent++
+}
+
+// Wait waits for the acknowledgement of every record sent, then closes
+// the producer.
+func (s *Sink) Wait(ctx context.Context) error {
+	s.want <- s.sent
+	var err error
+	select {
+	case e, ok := <-s.acked:
+		if ok {
+			err = fmt.Errorf("produce: %w", e)
+		}
+	case <-ctx.Done():
+		err = ctx.Err()
+	}
+	s.Close()
+	return err
+}
+
+// Close closes the producer without waiting (after Wait it does nothing).
+func (s *Sink) Close() {
+	if !s.closed {
+		s.closed = true
+		s.p.AsyncClose()
+	}
+}
+
+// Produce sends n records of the configured shape and waits for every
+// acknowledgement.
+func Produce(ctx context.Context, pr Producer, n int) (Result, error) {
+	s, err := pr.Open()
+	if err != nil {
+		return Result{}, err
+	}
+	start, cpu0 := time.Now(), testkit.ProcessCPU()
+	for i := 0; i < n; i++ {
+		s.Send()
+	}
+	if err := s.Wait(ctx); err != nil {
+		return Result{}, err
+	}
+	return result(n, start, cpu0), nil
+}
+
+// Copy reads the result of query (a SELECT) with COPY binary, discarding
+// it, and checks that it had n rows.
+func Copy(ctx context.Context, conn *pgconn.PgConn, query string, n int) (Result, error) {
+	start, cpu0 := time.Now(), testkit.ProcessCPU()
+	tag, err := conn.CopyTo(ctx, io.Discard, copySQL(query))
+	if err != nil {
+		return Result{}, fmt.Errorf("copy: %w", err)
+	}
+	if tag.RowsAffected() != int64(n) {
+		return Result{}, fmt.Errorf("copy read %d rows, want %d", tag.RowsAffected(), n)
+	}
+	return result(n, start, cpu0), nil
+}
+
+// Pipeline reads the result of query with COPY binary and produces one
+// record of the configured shape for each row as the stream is parsed;
+// it returns when every record is acknowledged.
+func Pipeline(ctx context.Context, conn *pgconn.PgConn, query string, n int, pr Producer) (Result, error) {
+	s, err := pr.Open()
+	if err != nil {
+		return Result{}, err
+	}
+	defer s.Close()
+	start, cpu0 := time.Now(), testkit.ProcessCPU()
+	w := &tupleWriter{row: s.Send}
+	if _, err := conn.CopyTo(ctx, w, copySQL(query)); err != nil {
+		return Result{}, fmt.Errorf("copy: %w", err)
+	}
+	if w.err != nil {
+		return Result{}, w.err
+	}
+	if w.rows != n {
+		return Result{}, fmt.Errorf("copy gave %d rows, want %d", w.rows, n)
+	}
+	if err := s.Wait(ctx); err != nil {
+		return Result{}, err
+	}
+	return result(n, start, cpu0), nil
+}
+
+func copySQL(query string) string { return "COPY (" + query + ") TO STDOUT (FORMAT binary)" }
+
+func result(n int, start time.Time, cpu0 time.Duration) Result {
+	return Result{Rate: float64(n) / time.Since(start).Seconds(), CPU: (testkit.ProcessCPU() - cpu0) / time.Duration(n)}
+}
+
+// copySignature opens a binary COPY stream.
+const copySignature = "PGCOPY\n\xff\r\n\x00"
+
+// tupleWriter parses a binary COPY stream (signature, flags, header
+// extension, then tuples: a field count, each field's length and bytes;
+// a count of -1 ends it) and calls row once per tuple.
+type tupleWriter struct {
+	buf    []byte
+	header bool // the header has been read
+	done   bool // the trailer has been read
+	rows   int
+	row    func()
+	err    error
+}
+
+// errCopyFormat is a COPY stream this parser does not understand.
+var errCopyFormat = errors.New("binary COPY stream malformed")
+
+func (w *tupleWriter) Write(p []byte) (int, error) {
+	if w.err != nil {
+		return 0, w.err
+	}
+	w.buf = append(w.buf, p...)
+	b := w.buf
+	if !w.header {
+		if len(b) < len(copySignature)+8 {
+			return len(p), nil
+		}
+		if string(b[:len(copySignature)]) != copySignature {
+			w.err = errCopyFormat
+			return 0, w.err
+		}
+		ext := int(binary.BigEndian.Uint32(b[len(copySignature)+4:]))
+		if len(b) < len(copySignature)+8+ext {
+			return len(p), nil
+		}
+		b = b[len(copySignature)+8+ext:]
+		w.header = true
+	}
+	for !w.done && len(b) >= 2 {
+		fields := int(int16(binary.BigEndian.Uint16(b)))
+		if fields == -1 {
+			w.done, b = true, b[2:]
+			break
+		}
+		pos, complete := 2, true
+		for f := 0; f < fields; f++ {
+			if len(b) < pos+4 {
+				complete = false
+				break
+			}
+			size := int(int32(binary.BigEndian.Uint32(b[pos:])))
+			pos += 4
+			if size > 0 {
+				pos += size
+			}
+			if len(b) < pos {
+				complete = false
+				break
+			}
+		}
+		if !complete {
+			break
+		}
+		b = b[pos:]
+		w.rows++
+		w.row()
+	}
+	w.buf = w.buf[:copy(w.buf, b)] // the incomplete tuple moves to the front
+	return len(p), nil
+}
