@@ -97,7 +97,8 @@ func ConfigDef() *config.ConfigDef {
 			"order is kept within each stream. Needs split.values."})
 	d.Define(config.Key{Name: KeySplitValues, Type: config.TypeList, Default: "", Validator: config.UniqueList(),
 		Importance: config.ImportanceMedium, Group: groupSplit, Width: config.WidthLong, DisplayName: "Split values",
-		Doc: "The values of split.field to read, comma-separated; each is one stream with its own source partition. Rows with other values are not read."})
+		Doc: "The values of split.field to read, comma-separated; each is one stream with its own source partition. Rows with other values are not read. " +
+			"For a number field the values compare as numbers (5 matches 5.00 in Число(10,2)); one the field cannot hold is rejected."})
 	d.Define(config.Key{Name: KeyBatchSize, Type: config.TypeInt, Default: 1000, Validator: config.Between(1, 50000),
 		Importance: config.ImportanceMedium, Group: groupTuning, Width: config.WidthShort, DisplayName: "Batch size",
 		Doc: "Rows read (and, in delete mode, locked) per batch."})

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/onecconnect/onecconnect/config"
 	"github.com/onecconnect/onecconnect/connectors/onec/dialect"
 	"github.com/onecconnect/onecconnect/connectors/onec/metadata"
@@ -69,6 +71,8 @@ func TestResolveListsEverythingWrong(t *testing.T) {
 				KeyHeadersFields: "Нет", KeyTimestampField: "not a date", KeyHeadersJSONField: "not a string"}},
 		{name: "topic field unknown", extra: map[string]string{KeyTopic: "<unset>", KeyTopicField: "Тип"},
 			want: map[string]string{KeyTopicField: "ТипСообщения"}},
+		{name: "split values a number field cannot hold", extra: map[string]string{KeySplitField: "НомерСообщения", KeySplitValues: "1,1.5,один"},
+			want: map[string]string{KeySplitValues: "digits after the point"}},
 		{name: "english names and auto order.by", extra: map[string]string{KeyRegister: "InformationRegister.ИсходящаяОчередь", KeyOrderBy: ""}},
 	}
 	for _, tt := range tests {
@@ -126,5 +130,51 @@ func TestTaskConfigsSplit(t *testing.T) {
 				t.Fatalf("tasks.max %d: config %d = %v", tt.max, i, cfgs[i])
 			}
 		}
+	}
+}
+
+// TestSplitArg: split.values of a number field compare with the column
+// as the DBMS renders it (with the field's scale); values no row can hold
+// are errors naming the reason.
+func TestSplitArg(t *testing.T) {
+	num := &metadata.Property{Name: "Приоритет", Type: metadata.TypeDef{Number: true, Precision: 10, Scale: 2, NonNegative: true}}
+	str := &metadata.Property{Name: "ТипСообщения", Type: metadata.TypeDef{String: true, Length: 50}}
+	tests := []struct {
+		v     string
+		pr    *metadata.Property
+		scale int
+		want  string
+		err   string
+	}{
+		{v: "5", pr: num, scale: 2, want: "5.00"},
+		{v: " 2.5 ", pr: num, scale: 2, want: "2.50"},
+		{v: "007.10", pr: num, scale: 2, want: "7.10"},
+		{v: "5.001", pr: num, scale: 2, err: "2 digits after the point"},
+		{v: "пять", pr: num, scale: 2, err: "not a number"},
+		{v: "-1", pr: num, scale: 2, err: "non-negative"},
+		{v: "123456789", pr: num, scale: 2, err: "at most 8 digits"},
+		{v: "12345678.99", pr: num, scale: 2, want: "12345678.99"},
+		{v: " A ", pr: str, scale: -1, want: " A "},
+	}
+	for _, tt := range tests {
+		got, err := splitArg(tt.v, tt.pr, tt.scale)
+		if tt.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.err) {
+				t.Errorf("splitArg(%q) error %v, want it to mention %q", tt.v, err, tt.err)
+			}
+			continue
+		}
+		if err != nil || got != tt.want {
+			t.Errorf("splitArg(%q) = %q, %v; want %q", tt.v, got, err, tt.want)
+		}
+	}
+	p := &plan{splitScale: 2, splitArgs: map[string]string{"5": "5.00", "2.5": "2.50"}}
+	for _, v := range []any{decimal.New(500, -2), decimal.New(5, 0), float64(5), "5.00", int64(5)} {
+		if s, ok := p.splitOf(v, []string{"2.5", "5"}); !ok || s != "5" {
+			t.Errorf("splitOf(%#v) = %q, %v; want 5", v, s, ok)
+		}
+	}
+	if s, ok := p.splitOf(decimal.New(3, 0), []string{"2.5", "5"}); ok {
+		t.Errorf("splitOf(3) = %q, want no split", s)
 	}
 }

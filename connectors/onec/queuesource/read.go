@@ -48,14 +48,18 @@ func (r *read) discard() {
 func (t *Task) lockNext(ctx context.Context, db *common.DB, p *plan, q *queries, after *int64) *read {
 	r := &read{plan: p, lockedAt: time.Now()}
 	args := []any{}
+	splits := make([]string, len(t.splits))
+	for i, s := range t.splits {
+		splits[i] = p.splitArgs[s]
+	}
 	if db.Dialect().Name() == dialect.NamePostgres {
-		if len(t.splits) > 0 {
-			args = append(args, t.splits)
+		if len(splits) > 0 {
+			args = append(args, splits)
 		}
 		args = append(args, t.cfg.BatchSize)
 	} else {
 		args = append(args, t.cfg.BatchSize)
-		for _, s := range t.splits {
+		for _, s := range splits {
 			args = append(args, s)
 		}
 	}
@@ -100,11 +104,11 @@ func (t *Task) readStream(ctx context.Context, db *common.DB, p *plan, q *querie
 	case d.Name() != dialect.NamePostgres:
 		split := ""
 		if s.split != nil {
-			split = *s.split
+			split = p.splitArgs[*s.split]
 		}
 		args = []any{av, split, t.cfg.BatchSize}
 	case s.split != nil:
-		args = []any{av, *s.split, t.cfg.BatchSize}
+		args = []any{av, p.splitArgs[*s.split], t.cfg.BatchSize}
 	default:
 		args = []any{av, t.cfg.BatchSize}
 	}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/onecconnect/onecconnect/config"
 	"github.com/onecconnect/onecconnect/connectors/onec/common"
 	"github.com/onecconnect/onecconnect/connectors/onec/dialect"
@@ -33,7 +35,15 @@ type plan struct {
 	orderCol dialect.Column
 	orderRaw int // index of orderCol in a read row
 	splitCol dialect.Column
-	tsCol    *dialect.Column // the timestamp field's column, nil without one
+	// splitArgs maps each configured split value to the text the queries
+	// compare the split column with: the value itself for a string field,
+	// the number with the field's scale for a number (the DBMS renders
+	// 5 in Число(10,2) as 5.00).
+	splitArgs map[string]string
+	// splitScale is the split field's scale when it is a number, -1 for a
+	// string field.
+	splitScale int
+	tsCol      *dialect.Column // the timestamp field's column, nil without one
 
 	// Indexes of the configured fields in a decoded row (see row.field),
 	// -1 when not configured.
@@ -78,7 +88,7 @@ func resolve(ib *metadata.Infobase, d dialect.Dialect, c *Config) (*plan, error)
 		fail(KeyRegister, fmt.Sprintf("%s has no table in the database (DBNames)", o.FullNameRU()))
 		return nil, invalid()
 	}
-	p := &plan{ib: ib, obj: o, register: o.FullNameRU(), topicIdx: -1, keyIdx: -1, valueIdx: -1, tsIdx: -1, splitIdx: -1, headersJSONIdx: -1}
+	p := &plan{ib: ib, obj: o, register: o.FullNameRU(), splitScale: -1, topicIdx: -1, keyIdx: -1, valueIdx: -1, tsIdx: -1, splitIdx: -1, headersJSONIdx: -1}
 
 	// order.by: a numeric dimension without fraction digits.
 	var order *metadata.Property
@@ -181,6 +191,18 @@ func resolve(ib *metadata.Infobase, d dialect.Dialect, c *Config) (*plan, error)
 		}
 		return ""
 	})
+	splitArgs, splitScale := map[string]string{}, -1
+	if splitProp != nil && splitProp.Type.Number && !splitProp.Type.IsComposite() {
+		splitScale = splitProp.Type.Scale
+	}
+	for _, v := range c.SplitValues {
+		arg, err := splitArg(v, splitProp, splitScale)
+		if err != nil {
+			errs[KeySplitValues] = append(errs[KeySplitValues], (&config.InvalidValueError{Key: KeySplitValues, Value: v, Reason: err.Error()}).Error())
+			continue
+		}
+		splitArgs[v] = arg
+	}
 	if len(errs) > 0 {
 		return nil, invalid()
 	}
@@ -235,6 +257,7 @@ func resolve(ib *metadata.Infobase, d dialect.Dialect, c *Config) (*plan, error)
 		return slot(pr)
 	}
 	p.topicIdx, p.keyIdx, p.headersJSONIdx, p.tsIdx, p.splitIdx = at(topicProp), at(keyProp), at(jsonProp), at(tsProp), at(splitProp)
+	p.splitArgs, p.splitScale = splitArgs, splitScale
 	for _, pr := range headerProps {
 		p.headerIdx = append(p.headerIdx, slot(pr))
 		p.headerNames = append(p.headerNames, pr.Name)
@@ -306,4 +329,49 @@ func sameShape(a, b *plan) bool {
 		}
 	}
 	return true
+}
+
+// splitArg is the text the queries compare a split.values entry with: the
+// entry itself for a string field; for a number field (scale ≥ 0) the
+// number with the field's scale, as the DBMS renders the column as text,
+// or an error when the entry is no number the field can hold.
+func splitArg(v string, pr *metadata.Property, scale int) (string, error) {
+	if scale < 0 || pr == nil {
+		return v, nil
+	}
+	d, err := decimal.NewFromString(strings.TrimSpace(v))
+	if err != nil {
+		return "", fmt.Errorf("%s is a number field (%s); this is not a number", pr.Name, pr.Type.Describe())
+	}
+	if !d.Equal(d.Truncate(int32(scale))) {
+		return "", fmt.Errorf("%s has %d digits after the point (%s); this value has more and matches no row", pr.Name, scale, pr.Type.Describe())
+	}
+	if pr.Type.NonNegative && d.Sign() < 0 {
+		return "", fmt.Errorf("%s is non-negative (%s); this value matches no row", pr.Name, pr.Type.Describe())
+	}
+	if pr.Type.Precision > 0 {
+		limit := decimal.New(1, int32(pr.Type.Precision-scale))
+		if d.Abs().GreaterThanOrEqual(limit) {
+			return "", fmt.Errorf("%s holds at most %d digits before the point (%s); this value matches no row", pr.Name, pr.Type.Precision-scale, pr.Type.Describe())
+		}
+	}
+	return d.StringFixed(int32(scale)), nil
+}
+
+// splitOf returns the configured split value a row belongs to (its
+// field's value compared as the queries compare it), false when none
+// matches.
+func (p *plan) splitOf(v any, splits []string) (string, bool) {
+	text := fieldText(v)
+	if p.splitScale >= 0 {
+		if d, err := decimal.NewFromString(strings.TrimSpace(text)); err == nil {
+			text = d.StringFixed(int32(p.splitScale))
+		}
+	}
+	for _, s := range splits {
+		if p.splitArgs[s] == text {
+			return s, true
+		}
+	}
+	return text, false
 }

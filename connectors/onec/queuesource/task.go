@@ -338,10 +338,12 @@ func (t *Task) partitionFor(r *row) map[string]any {
 	if t.plan.splitIdx < 0 {
 		return t.streams[0].partition
 	}
-	v := fieldText(r.field(t.plan.splitIdx))
-	for _, s := range t.streams {
-		if *s.split == v {
-			return s.partition
+	v, ok := t.plan.splitOf(r.field(t.plan.splitIdx), t.splits)
+	if ok {
+		for _, s := range t.streams {
+			if *s.split == v {
+				return s.partition
+			}
 		}
 	}
 	return partitionOf(t.plan.register, &v)
