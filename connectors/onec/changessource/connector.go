@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/onecconnect/onecconnect/config"
 	"github.com/onecconnect/onecconnect/connect"
@@ -22,6 +23,9 @@ type Connector struct {
 	props   map[string]string
 	objects []string // resolved full names (Russian), in plan order
 	log     *slog.Logger
+	// offsetTimeout bounds AlterExternalOffsets' metadata read; 0 means
+	// offsetCheckTimeout.
+	offsetTimeout time.Duration
 }
 
 // NewConnector returns an unstarted connector.

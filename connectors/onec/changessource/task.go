@@ -24,6 +24,14 @@ const (
 	OffsetAfter     = "snapshot.after" // JSON array of the last key's texts
 )
 
+// Source partition keys: exchange.plan and node exactly as configured,
+// object as the metadata's Russian full name (Справочник.Номенклатура).
+const (
+	PartitionExchangePlan = "exchange.plan"
+	PartitionNode         = "node"
+	PartitionObject       = "object"
+)
+
 // Task consumes the registrations of one object group. Poll runs on the
 // worker's task goroutine; CommitRecord on its acknowledgement goroutine;
 // they share only the tracker.
@@ -184,7 +192,14 @@ func (t *Task) open(ctx context.Context) error {
 
 // resolve builds the targets of the task's objects from a snapshot.
 func (t *Task) resolve(ib *metadata.Infobase, d dialect.Dialect) ([]*target, *metadata.Object, error) {
-	plan, objs, problems := planObjects(ib, t.s.plan, t.s.taskObjects)
+	return resolveTargets(ib, d, t.s, t.s.taskObjects)
+}
+
+// resolveTargets builds the targets of names (the plan's whole content when
+// empty) from a snapshot: what a task with these settings reads and writes
+// offsets for.
+func resolveTargets(ib *metadata.Infobase, d dialect.Dialect, s *settings, names []string) ([]*target, *metadata.Object, error) {
+	plan, objs, problems := planObjects(ib, s.plan, names)
 	if len(problems) > 0 {
 		var msgs []string
 		for _, k := range sortedKeys(problems) {
@@ -193,18 +208,18 @@ func (t *Task) resolve(ib *metadata.Infobase, d dialect.Dialect) ([]*target, *me
 			}
 		}
 		err := errors.New(strings.Join(msgs, "; "))
-		if len(t.s.taskObjects) > 0 && len(objs) < len(t.s.taskObjects) {
+		if len(names) > 0 && len(objs) < len(names) {
 			err = fmt.Errorf("%w: %w", common.ErrObjectRemoved, err)
 		}
 		return nil, nil, err
 	}
-	mp, err := rowmap.New(ib, rowmap.Options{Schema: metadata.SchemaOptions{DecimalHandling: decimalMode(t.s.db.DecimalHandling)}})
+	mp, err := rowmap.New(ib, rowmap.Options{Schema: metadata.SchemaOptions{DecimalHandling: decimalMode(s.db.DecimalHandling)}})
 	if err != nil {
 		return nil, nil, fmt.Errorf("row mapper: %w", err)
 	}
 	var out []*target
 	for _, o := range objs {
-		tg, err := newTarget(d, mp, o, t.s)
+		tg, err := newTarget(d, mp, o, s)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -238,7 +253,7 @@ func (t *Task) readOffsets(ctx context.Context) error {
 		if i < len(offs) {
 			off = offs[i]
 		}
-		if n, ok := off[OffsetMessageNo].(int64); ok && n > maxNo {
+		if n, ok := storedMessageNo(off); ok && n > maxNo {
 			maxNo = n
 		}
 		st, err := restoreSnapshot(tg, off, t.s.snapshot)
@@ -265,6 +280,14 @@ func (t *Task) readOffsets(ctx context.Context) error {
 	t.next = maxNo + 1
 	t.floor = t.next
 	return nil
+}
+
+// storedMessageNo returns the message number of a stored offset; ok is
+// false when the offset has none or holds something other than an int64
+// (what the offset store decodes a whole JSON number to).
+func storedMessageNo(off map[string]any) (n int64, ok bool) {
+	n, ok = off[OffsetMessageNo].(int64)
+	return n, ok
 }
 
 // refresh reloads the targets when the 1C configuration changed.

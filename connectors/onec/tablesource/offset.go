@@ -4,7 +4,10 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
+
+	"github.com/onecconnect/onecconnect/connectors/onec/dialect"
 )
 
 // Offset keys; the source partition is {"object": full name}.
@@ -37,15 +40,126 @@ func doneOffset(j job, now time.Time) map[string]any {
 	return map[string]any{OffsetPass: j.pass, OffsetDone: true, OffsetDoneMS: now.UnixMilli(), OffsetVersion: j.vstart - 1}
 }
 
+// offsetProblem is one key of an offset that this connector cannot have
+// written: the object whose offset it is, the key, the value found and
+// what is wanted there.
+type offsetProblem struct {
+	object string
+	key    string
+	value  any
+	want   string
+}
+
+// String renders p as "<object>: <key> = <value>: <want>".
+func (p offsetProblem) String() string {
+	return fmt.Sprintf("%s: %s = %#v: %s", p.object, p.key, p.value, p.want)
+}
+
+// joinProblems renders ps on one line, "; " between them.
+func joinProblems(ps []offsetProblem) string {
+	texts := make([]string, len(ps))
+	for i, p := range ps {
+		texts[i] = p.String()
+	}
+	return strings.Join(texts, "; ")
+}
+
+// parseOffset reads the offset off of object (nil: none stored) into a
+// position, without the database: every key of the wrong type, a pass
+// below 1 and a resume key of the wrong shape is a problem, all of them
+// listed (the position is then partial). key is the object's keyset key
+// (target.key), which sets how many texts "after" must hold; nil when the
+// metadata is not at hand, and "after" must then be a JSON array of at
+// least one text. Keys this connector does not write are not looked at
+// (see unknownOffsetKeys). hasVersion reports a valid "version" key.
+//
+// Shared by restorePosition (a stored offset, at the task's start) and
+// AlterExternalOffsets (a submitted one, before it is stored).
+func parseOffset(object string, off map[string]any, key []dialect.Column) (p position, hasVersion bool, problems []offsetProblem) {
+	p = position{pass: 1}
+	if off == nil {
+		return p, false, nil
+	}
+	bad := func(k, want string) {
+		problems = append(problems, offsetProblem{object: object, key: k, value: off[k], want: want})
+	}
+	if v, ok := off[OffsetPass]; ok {
+		if n, ok := v.(int64); ok && n >= 1 {
+			p.pass = n
+		} else {
+			bad(OffsetPass, "want a whole number from 1")
+		}
+	}
+	if v, ok := off[OffsetDone]; ok {
+		if p.done, ok = v.(bool); !ok {
+			bad(OffsetDone, "want true or false")
+		}
+	}
+	if v, ok := off[OffsetDoneMS]; ok {
+		if ms, ok := v.(int64); ok {
+			p.doneAt = time.UnixMilli(ms)
+		} else {
+			bad(OffsetDoneMS, "want unix milliseconds")
+		}
+	}
+	if v, ok := off[OffsetVStart]; ok {
+		if p.vstart, ok = v.(int64); !ok {
+			bad(OffsetVStart, "want a row version (a whole number)")
+		}
+	}
+	if v, ok := off[OffsetVersion]; ok {
+		if p.version, hasVersion = v.(int64); !hasVersion {
+			bad(OffsetVersion, "want a row version (a whole number)")
+		}
+	}
+	if v, ok := off[OffsetAfter]; ok && !p.done {
+		if after, want := parseAfter(v, key); want != "" {
+			bad(OffsetAfter, want)
+		} else {
+			p.after = after
+		}
+	}
+	if !p.done {
+		p.doneAt, p.version = time.Time{}, 0
+	}
+	return p, hasVersion, problems
+}
+
+// parseAfter reads the value of "after": "" is the start of the pass
+// (nil), else a JSON array of the key's texts, as many as key has columns
+// (at least one when key is nil: not known). want says what is wrong, ""
+// when nothing is.
+func parseAfter(v any, key []dialect.Column) (after []string, want string) {
+	s, ok := v.(string)
+	if !ok {
+		return nil, "want a JSON array of key texts"
+	}
+	if s == "" {
+		return nil, ""
+	}
+	err := json.Unmarshal([]byte(s), &after)
+	switch {
+	case key == nil && (err != nil || len(after) == 0):
+		return nil, `want a JSON array of the key's texts (["…", …]), or "" for the start of the pass`
+	case key != nil && (err != nil || len(after) != len(key)):
+		names := make([]string, len(key))
+		for i, c := range key {
+			names[i] = c.Name
+		}
+		return nil, fmt.Sprintf("want a JSON array of the %d key texts (%s)", len(key), strings.Join(names, ", "))
+	}
+	return after, ""
+}
+
 // restorePosition turns tg's stored offset (nil: none) into its position.
 // active returns the database's MIN_ACTIVE_ROWVERSION(); it is called only
 // in incremental mode, where a pass needs a watermark and a stored row
 // version is checked against the database.
 //
 // An offset this connector cannot have written (a key of the wrong type, a
-// pass below 1, a resume key of the wrong shape) is an error wrapping
-// ErrBadOffset: the task fails and says which object and key, rather than
-// guess. An offset that is well-formed but cannot be continued in
+// pass below 1, a resume key of the wrong shape: parseOffset) is an error
+// wrapping ErrBadOffset: the task fails and says which object and keys,
+// rather than guess. An offset that is well-formed but cannot be continued in
 // incremental mode is dropped for a new full pass (at least once: rows are
 // sent again, none is skipped); restart then says what was stored, for
 // the log:
@@ -59,56 +173,10 @@ func doneOffset(j job, now time.Time) map[string]any {
 //     from a backup, or another database): nothing would be read until it
 //     caught up, and the changes in between never.
 func restorePosition(tg *target, off map[string]any, incremental bool, active func() (int64, error)) (p position, restart string, err error) {
-	p = position{pass: 1}
-	bad := func(key string, why string) error {
-		return fmt.Errorf("%w: %s: %s = %#v: %s; correct or delete it with PATCH or DELETE /connectors/<name>/offsets on the stopped connector",
-			ErrBadOffset, tg.fullName, key, off[key], why)
-	}
-	var hasVersion bool
-	if off != nil {
-		if v, ok := off[OffsetPass]; ok {
-			n, ok := v.(int64)
-			if !ok || n < 1 {
-				return p, "", bad(OffsetPass, "want a whole number from 1")
-			}
-			p.pass = n
-		}
-		if v, ok := off[OffsetDone]; ok {
-			if p.done, ok = v.(bool); !ok {
-				return p, "", bad(OffsetDone, "want true or false")
-			}
-		}
-		if v, ok := off[OffsetDoneMS]; ok {
-			ms, ok := v.(int64)
-			if !ok {
-				return p, "", bad(OffsetDoneMS, "want unix milliseconds")
-			}
-			p.doneAt = time.UnixMilli(ms)
-		}
-		if v, ok := off[OffsetVStart]; ok {
-			if p.vstart, ok = v.(int64); !ok {
-				return p, "", bad(OffsetVStart, "want a row version (a whole number)")
-			}
-		}
-		if v, ok := off[OffsetVersion]; ok {
-			if p.version, hasVersion = v.(int64); !hasVersion {
-				return p, "", bad(OffsetVersion, "want a row version (a whole number)")
-			}
-		}
-		if v, ok := off[OffsetAfter]; ok && !p.done {
-			s, ok := v.(string)
-			if !ok {
-				return p, "", bad(OffsetAfter, "want a JSON array of key texts")
-			}
-			if s != "" {
-				if err := json.Unmarshal([]byte(s), &p.after); err != nil || len(p.after) != len(tg.key) {
-					return p, "", bad(OffsetAfter, fmt.Sprintf("want a JSON array of the %d key texts", len(tg.key)))
-				}
-			}
-		}
-		if !p.done {
-			p.doneAt, p.version = time.Time{}, 0
-		}
+	p, hasVersion, problems := parseOffset(tg.fullName, off, tg.key)
+	if len(problems) > 0 {
+		return p, "", fmt.Errorf("%w: %s; correct or delete it with PATCH or DELETE /connectors/<name>/offsets on the stopped connector",
+			ErrBadOffset, joinProblems(problems))
 	}
 	if !incremental {
 		return p, "", nil
