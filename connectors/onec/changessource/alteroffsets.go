@@ -319,18 +319,11 @@ func (k *offsetChecker) after(text string, tg *target) []string {
 	if tg.shape == shapeConstant {
 		return nil // the task reads no position of a constant's one row
 	}
-	var problems []string
-	for i, s := range texts {
-		v, err := common.ParseText(tg.keyCols[i], s)
-		if err == nil {
-			_, err = k.d.Encode(tg.keyCols[i], v, k.yo)
-		}
-		if err != nil {
-			problems = append(problems, fmt.Sprintf("%s = %s: key text %d (%s) %q does not fit %s: %v",
-				OffsetAfter, common.JSONText(text), i+1, tg.keyNames[i], s, tg.fullName, err))
-		}
+	if _, i, err := encodeKeyTexts(k.d, tg.keyCols, texts, k.yo); err != nil {
+		return []string{fmt.Sprintf("%s = %s: key text %d (%s) %q does not fit %s: %v",
+			OffsetAfter, common.JSONText(text), i+1, tg.keyNames[i], texts[i], tg.fullName, err)}
 	}
-	return problems
+	return nil
 }
 
 // canonicalName spells a full name with the kind in Russian; a name with

@@ -95,6 +95,23 @@ func (t *Task) snapshotStep(ctx context.Context) ([]*connect.SourceRecord, error
 	return nil, nil
 }
 
+// encodeKeyTexts turns a snapshot position's key texts into query
+// arguments of the key columns; on error, at is the index of the text
+// that does not fit its column.
+func encodeKeyTexts(d dialect.Dialect, cols []dialect.Column, texts []string, yo int) (args []any, at int, err error) {
+	args = make([]any, len(texts))
+	for i, s := range texts {
+		v, err := common.ParseText(cols[i], s)
+		if err == nil {
+			args[i], err = d.Encode(cols[i], v, yo)
+		}
+		if err != nil {
+			return nil, i, err
+		}
+	}
+	return args, 0, nil
+}
+
 // snapshotKeys reads the next page of object keys in key order; last is
 // true when the page is the final one.
 func (t *Task) snapshotKeys(ctx context.Context, tg *target, st *snapState) ([]objectKey, bool, error) {
@@ -110,15 +127,9 @@ func (t *Task) snapshotKeys(ctx context.Context, tg *target, st *snapState) ([]o
 	}
 	var after []any
 	if st.after != nil {
-		after = make([]any, len(st.after))
-		for i, s := range st.after {
-			v, err := common.ParseText(tg.keyCols[i], s)
-			if err != nil {
-				return nil, false, fmt.Errorf("snapshot position of %s: %w", tg.fullName, err)
-			}
-			if after[i], err = d.Encode(tg.keyCols[i], v, yo); err != nil {
-				return nil, false, fmt.Errorf("snapshot position of %s: %w", tg.fullName, err)
-			}
+		var err error
+		if after, _, err = encodeKeyTexts(d, tg.keyCols, st.after, yo); err != nil {
+			return nil, false, fmt.Errorf("snapshot position of %s: %w", tg.fullName, err)
 		}
 	}
 	limit := t.s.batchSize
