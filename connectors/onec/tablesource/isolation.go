@@ -2,8 +2,12 @@ package tablesource
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
+	"sync"
+
+	mssql "github.com/microsoft/go-mssqldb"
 
 	"github.com/onecconnect/onecconnect/connectors/onec/common"
 	"github.com/onecconnect/onecconnect/connectors/onec/dialect"
@@ -27,6 +31,9 @@ import (
 const (
 	setRepeatableRead = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"
 	setSnapshot       = "SET TRANSACTION ISOLATION LEVEL SNAPSHOT"
+	// setReadCommitted undoes a SNAPSHOT level left on a pooled SQL
+	// Server connection, once SNAPSHOT was given up.
+	setReadCommitted = "SET TRANSACTION ISOLATION LEVEL READ COMMITTED"
 	// snapshotStateSQL reads whether the current SQL Server database
 	// allows SNAPSHOT transactions (1 = ON) and its name. Every login
 	// sees the row of the database it is connected to.
@@ -92,34 +99,131 @@ type readTx interface {
 // readTxs opens the read transactions of pages and changed rows.
 type readTxs struct {
 	begin func(ctx context.Context) (readTx, error) // a READ COMMITTED transaction
-	set   string                                    // run first in each one; "" keeps READ COMMITTED
+	iso   *isoLevel                                 // shared by the task and its read-ahead goroutine
 }
 
-// dbReads opens read transactions on db, running set first in each.
-func dbReads(db *common.DB, set string) readTxs {
-	return readTxs{set: set, begin: func(ctx context.Context) (readTx, error) {
+// isoLevel is the statement each read transaction runs first ("" keeps
+// READ COMMITTED). A database that stops allowing snapshot isolation while
+// the task runs (ALTER DATABASE … SET ALLOW_SNAPSHOT_ISOLATION OFF) fails
+// SNAPSHOT transactions with error 3952 at their first read; the level
+// then drops to READ COMMITTED for the rest of the task's life (the next
+// start reads sys.databases again) and onDrop is called once.
+type isoLevel struct {
+	mu      sync.Mutex
+	set     string
+	wasDrop bool // SNAPSHOT was given up
+	onDrop  func(err error)
+}
+
+func (l *isoLevel) current() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.set
+}
+
+// dropped reports whether SNAPSHOT was given up.
+func (l *isoLevel) dropped() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.wasDrop
+}
+
+// drop switches from SNAPSHOT to READ COMMITTED after err (once).
+func (l *isoLevel) drop(err error) {
+	l.mu.Lock()
+	dropped := l.set == setSnapshot
+	if dropped {
+		l.set, l.wasDrop = "", true
+	}
+	l.mu.Unlock()
+	if dropped && l.onDrop != nil {
+		l.onDrop(err)
+	}
+}
+
+// newReadTxs opens read transactions with begin, running set first in
+// each; onDrop (may be nil) hears when SNAPSHOT is given up.
+func newReadTxs(begin func(ctx context.Context) (readTx, error), set string, onDrop func(err error)) readTxs {
+	return readTxs{begin: begin, iso: &isoLevel{set: set, onDrop: onDrop}}
+}
+
+// dbReads opens read transactions on db (see newReadTxs).
+func dbReads(db *common.DB, set string, onDrop func(err error)) readTxs {
+	return newReadTxs(func(ctx context.Context) (readTx, error) {
 		tx, err := db.Begin(ctx)
 		if err != nil {
 			return nil, err
 		}
 		return tx, nil
-	}}
+	}, set, onDrop)
 }
 
-// start begins a read transaction. The isolation level is set before the
+// sqlServerSnapshotNotAllowed is SQL Server's error 3952: a SNAPSHOT
+// transaction read a database that does not allow snapshot isolation.
+const sqlServerSnapshotNotAllowed = 3952
+
+// snapshotNotAllowed reports whether err is SQL Server's error 3952.
+func snapshotNotAllowed(err error) bool {
+	var me mssql.Error
+	return errors.As(err, &me) && me.Number == sqlServerSnapshotNotAllowed
+}
+
+// run runs f in one read transaction and commits it. When a SNAPSHOT
+// transaction fails because the database no longer allows snapshot
+// isolation, the level drops to READ COMMITTED and f runs once more in a
+// new transaction (f must not keep anything of a failed run).
+func (r readTxs) run(ctx context.Context, f func(tx readTx) error) error {
+	for retried := false; ; retried = true {
+		set := r.iso.current()
+		err := r.runAt(ctx, set, f)
+		if err != nil && set == setSnapshot && !retried && snapshotNotAllowed(err) {
+			r.iso.drop(err)
+			continue
+		}
+		return err
+	}
+}
+
+// runAt runs f in a transaction that runs set first.
+func (r readTxs) runAt(ctx context.Context, set string, f func(tx readTx) error) error {
+	tx, err := r.startAt(ctx, set)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := f(tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// start begins a read transaction at the current level (see startAt).
+func (r readTxs) start(ctx context.Context) (readTx, error) {
+	return r.startAt(ctx, r.iso.current())
+}
+
+// startAt begins a read transaction. The isolation level is set before the
 // first statement reads data: SQL Server takes a SNAPSHOT transaction's
 // snapshot at its first data access, and refuses the switch after it.
 // The level is a session setting there: it stays on the pooled connection
-// after the transaction (harmless, every read transaction sets its own).
-func (r readTxs) start(ctx context.Context) (readTx, error) {
+// after the transaction (harmless, every read transaction sets its own,
+// READ COMMITTED included once SNAPSHOT was given up).
+func (r readTxs) startAt(ctx context.Context, set string) (readTx, error) {
 	tx, err := r.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if r.set != "" {
-		if _, err := tx.Querier().Exec(ctx, r.set); err != nil {
+	stmt := set
+	if stmt == "" && r.iso.dropped() {
+		stmt = setReadCommitted
+	}
+	if stmt != "" {
+		if _, err := tx.Querier().Exec(ctx, stmt); err != nil {
 			tx.Rollback()
-			return nil, fmt.Errorf("%s: %w", r.set, err)
+			return nil, fmt.Errorf("%s: %w", stmt, err)
 		}
 	}
 	return tx, nil

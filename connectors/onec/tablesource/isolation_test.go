@@ -3,9 +3,13 @@ package tablesource
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
+
+	mssql "github.com/microsoft/go-mssqldb"
 
 	"github.com/onecconnect/onecconnect/connectors/onec/dialect"
 )
@@ -15,11 +19,24 @@ import (
 type fakeDB struct {
 	log  []string
 	rows func(sql string) [][]any
+	// queryErr, when set, fails a statement (nil: it succeeds); it also
+	// sees "BEGIN".
+	queryErr func(sql string) error
 }
 
 func (f *fakeDB) begin(ctx context.Context) (readTx, error) {
 	f.log = append(f.log, "BEGIN")
+	if f.queryErr != nil {
+		_ = f.queryErr("BEGIN")
+	}
 	return &fakeTx{db: f}, nil
+}
+
+func (f *fakeDB) fail(sql string) error {
+	if f.queryErr == nil {
+		return nil
+	}
+	return f.queryErr(sql)
 }
 
 type fakeTx struct {
@@ -31,10 +48,13 @@ func (t *fakeTx) Querier() dialect.Querier     { return t }
 func (t *fakeTx) FastQuerier() dialect.Querier { return t }
 func (t *fakeTx) Exec(ctx context.Context, sql string, args ...any) (int64, error) {
 	t.db.log = append(t.db.log, sql)
-	return 0, nil
+	return 0, t.db.fail(sql)
 }
 func (t *fakeTx) Query(ctx context.Context, sql string, args ...any) (dialect.Rows, error) {
 	t.db.log = append(t.db.log, sql)
+	if err := t.db.fail(sql); err != nil {
+		return nil, err
+	}
 	return &fakeRows{rows: t.db.rows(sql)}, nil
 }
 func (t *fakeTx) Commit(ctx context.Context) error {
@@ -147,7 +167,7 @@ func TestPageReadIsolation(t *testing.T) {
 			}
 			want = append(want, "COMMIT")
 
-			p := fetchPage(t.Context(), tt.d, readTxs{begin: f.begin, set: set}, 0, 10, job{t: tg, pass: 1}, nil)
+			p := fetchPage(t.Context(), tt.d, newReadTxs(f.begin, set, nil), 0, 10, job{t: tg, pass: 1}, nil)
 			must(t, p.err)
 			if len(p.rows) != 2 || !p.last {
 				t.Fatalf("%d rows, last %v; want the 2 rows, last", len(p.rows), p.last)
@@ -169,7 +189,7 @@ func TestPageReadIsolation(t *testing.T) {
 				return nil
 			}
 			want[len(want)-len(secs)-2] = st.SQL // the changed rows instead of the page
-			tk := &Task{reads: readTxs{begin: f.begin, set: set}}
+			tk := &Task{reads: newReadTxs(f.begin, set, nil)}
 			rows, _, err := tk.readChanged(t.Context(), tt.d, tg, st)
 			must(t, err)
 			if len(rows) != 2 {
@@ -199,5 +219,85 @@ func TestRepeatableReadOnPostgres(t *testing.T) {
 	must(t, err)
 	if len(rows) != 1 || rows[0][0] != "repeatable read" {
 		t.Fatalf("transaction_isolation %v, want repeatable read", rows)
+	}
+}
+
+// TestSnapshotTurnedOff: SQL Server stops allowing snapshot isolation
+// while the task runs, so a SNAPSHOT transaction fails at its first read
+// with error 3952. The page is read again at READ COMMITTED in a new
+// transaction, the drop is reported once, and later pages set READ
+// COMMITTED explicitly (the pooled session may still carry SNAPSHOT).
+// Other errors, and error 3952 outside SNAPSHOT, are returned as they are.
+func TestSnapshotTurnedOff(t *testing.T) {
+	id1 := bytes.Repeat([]byte{1}, 16)
+	d := dialect.SQLServer()
+	tg := refTarget()
+	page, err := d.SelectPage(tg.table, tg.cols, nil, 11)
+	must(t, err)
+	refused := mssql.Error{Number: 3952, Message: "Snapshot isolation transaction failed accessing database 'trade' because snapshot isolation is not allowed in this database."}
+	f := &fakeDB{rows: func(sql string) [][]any {
+		if sql == page.SQL {
+			return [][]any{{id1, int64(1), "a"}}
+		}
+		return nil
+	}}
+	inSnapshot := false
+	f.queryErr = func(sql string) error {
+		if sql == setSnapshot {
+			inSnapshot = true
+		}
+		if sql == "BEGIN" {
+			inSnapshot = false
+		}
+		if sql == page.SQL && inSnapshot {
+			return fmt.Errorf("query: %w", refused)
+		}
+		return nil
+	}
+	var drops []error
+	reads := newReadTxs(f.begin, setSnapshot, func(err error) { drops = append(drops, err) })
+
+	p := fetchPage(t.Context(), d, reads, 0, 10, job{t: tg, pass: 1}, nil)
+	must(t, p.err)
+	if len(p.rows) != 1 {
+		t.Fatalf("%d rows, want 1", len(p.rows))
+	}
+	want := []string{"BEGIN", setSnapshot, page.SQL, "ROLLBACK", "BEGIN", setReadCommitted, page.SQL}
+	if got := f.log[:min(len(f.log), len(want))]; !reflect.DeepEqual(got, want) {
+		t.Errorf("statements:\n%s\nwant them to start with:\n%s", strings.Join(f.log, "\n"), strings.Join(want, "\n"))
+	}
+	if len(drops) != 1 || !snapshotNotAllowed(drops[0]) {
+		t.Fatalf("drops %v, want one with error 3952", drops)
+	}
+	if reads.iso.current() != "" {
+		t.Fatalf("level %q after the drop, want READ COMMITTED", reads.iso.current())
+	}
+
+	f.log = nil
+	p = fetchPage(t.Context(), d, reads, 0, 10, job{t: tg, pass: 1}, nil)
+	must(t, p.err)
+	if f.log[1] != setReadCommitted || len(drops) != 1 {
+		t.Errorf("next page: statements %v, drops %d; want READ COMMITTED set and no new drop", f.log, len(drops))
+	}
+
+	// Error 3952 at READ COMMITTED, or another error in SNAPSHOT: no retry.
+	other := errors.New("connection reset")
+	for _, tc := range []struct {
+		name string
+		set  string
+		err  error
+	}{{"3952 at read committed", "", refused}, {"other error in snapshot", setSnapshot, other}} {
+		g := &fakeDB{rows: func(string) [][]any { return nil }, queryErr: func(sql string) error {
+			if sql == page.SQL {
+				return tc.err
+			}
+			return nil
+		}}
+		calls := 0
+		r := newReadTxs(g.begin, tc.set, func(error) { calls++ })
+		p := fetchPage(t.Context(), d, r, 0, 10, job{t: tg, pass: 1}, nil)
+		if p.err == nil || !strings.Contains(p.err.Error(), tc.err.Error()) || calls != 0 || strings.Count(strings.Join(g.log, "\n"), page.SQL) != 1 {
+			t.Errorf("%s: err %v, drops %d, statements %v; want the error once, no drop", tc.name, p.err, calls, g.log)
+		}
 	}
 }

@@ -284,8 +284,8 @@ func TestSQLServerReadIsolation(t *testing.T) {
 		tctx := &fakeTaskContext{logs: &connecttest.LogBuffer{}}
 		tk := msStartTask(t, tctx, props)
 		must(t, tk.open(ctx))
-		if tk.reads.set != wantSet {
-			t.Errorf("read transactions set %q, want %q", tk.reads.set, wantSet)
+		if tk.reads.iso.current() != wantSet {
+			t.Errorf("read transactions set %q, want %q", tk.reads.iso.current(), wantSet)
 		}
 		if warned := strings.Contains(tctx.logs.String(), "SET ALLOW_SNAPSHOT_ISOLATION ON"); warned != wantWarning {
 			t.Errorf("warning logged: %v, want %v; log:\n%s", warned, wantWarning, tctx.logs.String())

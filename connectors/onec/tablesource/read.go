@@ -147,31 +147,25 @@ func fetchPage(ctx context.Context, d dialect.Dialect, reads readTxs, yo, limit 
 		p.err = fmt.Errorf("page of %s: %w", t.fullName, err)
 		return p
 	}
-	tx, err := reads.start(ctx)
+	err = reads.run(ctx, func(tx readTx) error {
+		rows, err := queryRows(ctx, tx.FastQuerier(), []dialect.Stmt{st}, len(t.cols))
+		if err != nil {
+			return err
+		}
+		// One row more than the page tells whether this page is the last.
+		p.last = len(rows) <= limit
+		if !p.last {
+			rows = rows[:limit]
+		}
+		p.rows = rows
+		p.secs, err = t.readSections(ctx, d, tx.FastQuerier(), rows)
+		return err
+	})
 	if err != nil {
 		p.err = fmt.Errorf("read %s: %w", t.fullName, err)
 		return p
 	}
-	defer tx.Rollback()
-	rows, err := queryRows(ctx, tx.FastQuerier(), []dialect.Stmt{st}, len(t.cols))
-	if err != nil {
-		p.err = fmt.Errorf("read %s: %w", t.fullName, err)
-		return p
-	}
-	// One row more than the page tells whether this page is the last.
-	p.last = len(rows) <= limit
-	if !p.last {
-		rows = rows[:limit]
-	}
-	p.rows = rows
-	if p.secs, err = t.readSections(ctx, d, tx.FastQuerier(), rows); err != nil {
-		p.err = err
-		return p
-	}
-	if err := tx.Commit(ctx); err != nil {
-		p.err = fmt.Errorf("read %s: %w", t.fullName, err)
-		return p
-	}
+	rows := p.rows
 	if len(rows) > 0 {
 		if p.after, err = t.keyTexts(d, rows[len(rows)-1], yo); err != nil {
 			p.err = err

@@ -207,7 +207,12 @@ func (t *Task) chooseIsolation(ctx context.Context) error {
 		}
 	}
 	set, warning := readIsolation(d, state, name)
-	t.reads = dbReads(t.db, set)
+	t.reads = dbReads(t.db, set, func(err error) {
+		t.log.Warn("SQL Server no longer allows snapshot isolation in this database (error 3952); pages are read at READ COMMITTED "+
+			"until the task restarts: an object's row and its tabular-section rows are then read by separate statements, so a 1C write "+
+			"committing between them can give a record with the new header and the old tabular-section rows; turn it back on with "+
+			"ALTER DATABASE … SET ALLOW_SNAPSHOT_ISOLATION ON and restart the connector", "err", err)
+	})
 	if warning != "" && !t.isoWarned && t.readsSections() {
 		t.isoWarned = true
 		t.log.Warn(warning)
@@ -392,20 +397,16 @@ func changedStmt(d dialect.Dialect, tg *target, limit int, after, below int64) (
 // sections, in one snapshot where t.reads sets one (isolation.go); no lock
 // kept.
 func (t *Task) readChanged(ctx context.Context, d dialect.Dialect, tg *target, st dialect.Stmt) ([][]any, map[string]map[string][][]any, error) {
-	tx, err := t.reads.start(ctx)
+	var rows [][]any
+	var secs map[string]map[string][][]any
+	err := t.reads.run(ctx, func(tx readTx) (err error) {
+		if rows, err = queryRows(ctx, tx.FastQuerier(), []dialect.Stmt{st}, len(tg.cols)); err != nil {
+			return err
+		}
+		secs, err = tg.readSections(ctx, d, tx.FastQuerier(), rows)
+		return err
+	})
 	if err != nil {
-		return nil, nil, fmt.Errorf("read changed rows of %s: %w", tg.fullName, err)
-	}
-	defer tx.Rollback()
-	rows, err := queryRows(ctx, tx.FastQuerier(), []dialect.Stmt{st}, len(tg.cols))
-	if err != nil {
-		return nil, nil, fmt.Errorf("read changed rows of %s: %w", tg.fullName, err)
-	}
-	secs, err := tg.readSections(ctx, d, tx.FastQuerier(), rows)
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := tx.Commit(ctx); err != nil {
 		return nil, nil, fmt.Errorf("read changed rows of %s: %w", tg.fullName, err)
 	}
 	return rows, secs, nil
