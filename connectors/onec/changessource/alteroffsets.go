@@ -5,7 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -146,7 +147,7 @@ func (k *offsetChecker) partition(p map[string]any, reset bool) (tg *target, pro
 		return nil, []string{fmt.Sprintf("the partition is empty: wanted {%q: %q, %q: %q, %q: \"Справочник.…\"}",
 			PartitionExchangePlan, k.s.plan, PartitionNode, k.s.node, PartitionObject)}
 	}
-	for _, key := range sortedAnyKeys(p) {
+	for _, key := range slices.Sorted(maps.Keys(p)) {
 		switch key {
 		case PartitionExchangePlan, PartitionNode, PartitionObject:
 		default:
@@ -262,7 +263,7 @@ func (k *offsetChecker) offset(off map[string]any, tg *target) []string {
 			OffsetMessageNo, OffsetSnapshot, snapRunning, OffsetAfter, OffsetSnapshot, snapDone)}
 	}
 	var problems []string
-	for _, key := range sortedAnyKeys(off) {
+	for _, key := range slices.Sorted(maps.Keys(off)) {
 		switch key {
 		case OffsetMessageNo, OffsetSnapshot, OffsetAfter:
 		default:
@@ -357,16 +358,6 @@ func listNames(names []string) string {
 		q = append(q, fmt.Sprintf("%q", n))
 	}
 	return strings.Join(q, ", ")
-}
-
-// sortedAnyKeys returns the keys of m sorted (stable messages).
-func sortedAnyKeys(m map[string]any) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
 }
 
 // describe renders a value with its JSON type, for wrong-type problems.
