@@ -420,6 +420,9 @@ func BenchmarkQueueSource(b *testing.B) {
 				text[i] = fmt.Sprintf("%.0f%%", 100*ratios[i])
 			}
 			slices.Sort(ratios)
+			if c.run == "json-offset" && os.Getenv("BENCH_ENFORCE") == "1" && (c.rate < 200_000 || ratios[len(ratios)/2] < 0.5) {
+				b.Errorf("%s: best %.0f rec/s, median %.0f%% of the round's limit; want ≥ 200,000 and ≥ 50%%", c.name, c.rate, 100*ratios[len(ratios)/2])
+			}
 			b.Logf("%-18s best %8.0f rec/s, %4.1f µs CPU a record (worker and kfake); %3.0f%% of its mode's best limit; per round %s of that round's limit, median %.0f%%",
 				c.name, c.rate, e.bestCPU[c.run], 100*c.rate/c.limit, strings.Join(text, " "), 100*ratios[len(ratios)/2])
 		}
