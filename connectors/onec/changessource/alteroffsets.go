@@ -61,7 +61,7 @@ var _ connect.ExternalOffsetAlterer = (*Connector)(nil)
 // after the checks that need no database: object names then compare
 // case-insensitively with the configured ones, any object of a consumed
 // kind is accepted when objects is empty, and the task checks the rest at
-// start. All problems are returned together as an *OffsetsError.
+// start. All problems are returned together as a *common.OffsetsError.
 func (c *Connector) AlterExternalOffsets(ctx context.Context, props map[string]string, offsets []connect.OffsetEntry) (managed bool, err error) {
 	s, err := parseSettings(props)
 	if err != nil {

@@ -59,8 +59,8 @@ var _ connect.ExternalOffsetAlterer = (*Connector)(nil)
 // passes every partition of the offset store, including those of objects
 // no longer configured.
 //
-// All problems of the request are reported in one error wrapping
-// ErrOffsetsRefused, each naming the object (or the partition), the key,
+// All problems of the request are reported in one *common.OffsetsError
+// (wrapping common.ErrOffsetsRefused), each naming the object (or the partition), the key,
 // the value and what is wanted.
 func (c *Connector) AlterExternalOffsets(ctx context.Context, props map[string]string, offsets []connect.OffsetEntry) (managed bool, err error) {
 	var sets []connect.OffsetEntry
