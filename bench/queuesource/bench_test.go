@@ -20,6 +20,7 @@ import (
 	"github.com/onecconnect/onecconnect/connect/runtime"
 	"github.com/onecconnect/onecconnect/connect/storage"
 	"github.com/onecconnect/onecconnect/connectors/onec/onectest"
+	"github.com/onecconnect/onecconnect/connectors/onec/onectest/pgtest"
 	qs "github.com/onecconnect/onecconnect/connectors/onec/queuesource"
 	"github.com/onecconnect/onecconnect/converters/avro/registrytest"
 	"github.com/onecconnect/onecconnect/internal/testkit"
@@ -62,17 +63,7 @@ type env struct {
 func setup(b *testing.B) *env { return setupT(b) }
 
 func setupT(b testing.TB) *env {
-	ctx := context.Background()
-	dbURL := testkit.Postgres(b)
-	conn, err := pgx.Connect(ctx, dbURL)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { conn.Close(context.Background()) })
-	built, err := onectest.Build(ctx, conn, benchConfig())
-	if err != nil {
-		b.Fatal(err)
-	}
+	_, conn, built, dbURL := pgtest.Build(b, benchConfig(), 10*time.Minute)
 	ol, err := built.Object(register)
 	if err != nil {
 		b.Fatal(err)

@@ -19,6 +19,7 @@ import (
 	"github.com/onecconnect/onecconnect/connect/plugins"
 	"github.com/onecconnect/onecconnect/connect/runtime"
 	"github.com/onecconnect/onecconnect/connectors/onec/onectest"
+	"github.com/onecconnect/onecconnect/connectors/onec/onectest/pgtest"
 	"github.com/onecconnect/onecconnect/connectors/onec/tablesource"
 	"github.com/onecconnect/onecconnect/converters/avro/registrytest"
 	"github.com/onecconnect/onecconnect/internal/testkit"
@@ -167,17 +168,7 @@ func TestThroughputSmoke(t *testing.T) {
 // measure runs the snapshot with both converters and the limit, reps
 // times each, and logs the best runs.
 func measure(t testing.TB, n int64, reps int) (js, av run, limit float64) {
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
-	defer cancel()
-	dsn := testkit.Postgres(t)
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := onectest.Build(ctx, conn, onectest.Trade())
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx, conn, b, dsn := pgtest.Build(t, onectest.Trade(), 20*time.Minute)
 	if _, err := b.Generate(ctx, conn, catalog, n, onectest.GenOptions{MarkEvery: 10}); err != nil {
 		t.Fatal(err)
 	}

@@ -11,9 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/onecconnect/onecconnect/connectors/onec/onectest"
+	"github.com/onecconnect/onecconnect/connectors/onec/onectest/pgtest"
 	"github.com/onecconnect/onecconnect/internal/testkit"
 )
 
@@ -94,17 +93,7 @@ func checkJSON(t *testing.T, out string) *Report {
 
 // TestPostgres inspects a database built by onectest.
 func TestPostgres(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	dsn := testkit.Postgres(t)
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(context.Background())
-	if _, err := onectest.Build(ctx, conn, onectest.Trade()); err != nil {
-		t.Fatal(err)
-	}
+	_, _, _, dsn := pgtest.Build(t, onectest.Trade(), 2*time.Minute)
 	for _, c := range []struct {
 		golden string
 		args   []string

@@ -8,10 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/onecconnect/onecconnect/connectors/onec/onectest"
-	"github.com/onecconnect/onecconnect/internal/testkit"
+	"github.com/onecconnect/onecconnect/connectors/onec/onectest/pgtest"
 )
 
 // BenchmarkLoadERPSize loads a generated configuration of 3,000 objects and
@@ -23,18 +21,8 @@ import (
 // snapshot retains. The database is built once (about 15 s); b.Loop runs
 // the setup once per -count.
 func BenchmarkLoadERPSize(b *testing.B) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	defer cancel()
-	url := testkit.Postgres(b)
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		b.Fatal(err)
-	}
-	built, err := onectest.Build(ctx, conn, onectest.Synthetic(3000, 20))
-	conn.Close(context.Background())
-	if err != nil {
-		b.Fatal(err)
-	}
+	ctx, conn, built, url := pgtest.Build(b, onectest.Synthetic(3000, 20), 10*time.Minute)
+	conn.Close(context.Background()) // only the build needs it; each load opens its own
 	wantObjects := len(built.Config.Objects)
 	opts := LoadOptions{Logger: discardLogger()}
 

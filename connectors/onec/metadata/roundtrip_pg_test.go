@@ -11,26 +11,15 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/onecconnect/onecconnect/connectors/onec/onectest"
+	"github.com/onecconnect/onecconnect/connectors/onec/onectest/pgtest"
 	"github.com/onecconnect/onecconnect/connectors/onec/uuid1c"
-	"github.com/onecconnect/onecconnect/internal/testkit"
 )
 
 // buildPG builds cfg into a fresh PostgreSQL database and returns its URL,
 // an open connection and the builder's result.
 func buildPG(t *testing.T, cfg *onectest.Configuration) (context.Context, string, *pgx.Conn, *onectest.Built) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	t.Cleanup(cancel)
-	url := testkit.Postgres(t)
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close(context.Background()) })
-	b, err := onectest.Build(ctx, conn, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx, conn, b, url := pgtest.Build(t, cfg, 2*time.Minute)
 	return ctx, url, conn, b
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/onecconnect/onecconnect/connect/runtime"
 	"github.com/onecconnect/onecconnect/connect/storage"
 	"github.com/onecconnect/onecconnect/connectors/onec/onectest"
+	"github.com/onecconnect/onecconnect/connectors/onec/onectest/pgtest"
 	"github.com/onecconnect/onecconnect/internal/testkit"
 )
 
@@ -64,18 +65,7 @@ type sinkDB struct {
 
 func newSinkDB(t testing.TB) *sinkDB {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	dbURL := testkit.Postgres(t)
-	conn, err := pgx.Connect(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close(context.Background()) })
-	built, err := onectest.Build(ctx, conn, testConfiguration())
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, conn, built, dbURL := pgtest.Build(t, testConfiguration(), 60*time.Second)
 	props, err := onectest.ConnectorDBProps(dbURL)
 	if err != nil {
 		t.Fatal(err)

@@ -16,8 +16,8 @@ import (
 	"github.com/onecconnect/onecconnect/connectors/onec/dialect"
 	"github.com/onecconnect/onecconnect/connectors/onec/metadata"
 	"github.com/onecconnect/onecconnect/connectors/onec/onectest"
+	"github.com/onecconnect/onecconnect/connectors/onec/onectest/pgtest"
 	"github.com/onecconnect/onecconnect/connectors/onec/uuid1c"
-	"github.com/onecconnect/onecconnect/internal/testkit"
 	"github.com/onecconnect/onecconnect/schema"
 )
 
@@ -56,18 +56,7 @@ type compositeDB struct {
 
 func newCompositeDB(t *testing.T) *compositeDB {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	dbURL := testkit.Postgres(t)
-	conn, err := pgx.Connect(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close(context.Background()) })
-	built, err := onectest.Build(ctx, conn, compositeConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, conn, built, dbURL := pgtest.Build(t, compositeConfig(), time.Minute)
 	ol, err := built.Object(compositeQueue)
 	if err != nil {
 		t.Fatal(err)

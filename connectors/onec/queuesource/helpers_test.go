@@ -15,6 +15,7 @@ import (
 	"github.com/onecconnect/onecconnect/connect/runtime"
 	"github.com/onecconnect/onecconnect/connect/storage"
 	"github.com/onecconnect/onecconnect/connectors/onec/onectest"
+	"github.com/onecconnect/onecconnect/connectors/onec/onectest/pgtest"
 	"github.com/onecconnect/onecconnect/internal/testkit"
 )
 
@@ -31,18 +32,7 @@ type queueDB struct {
 
 func newQueueDB(t testing.TB) *queueDB {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	dbURL := testkit.Postgres(t)
-	conn, err := pgx.Connect(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close(context.Background()) })
-	built, err := onectest.Build(ctx, conn, onectest.Trade())
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, conn, built, dbURL := pgtest.Build(t, onectest.Trade(), 60*time.Second)
 	props, err := onectest.ConnectorDBProps(dbURL)
 	if err != nil {
 		t.Fatal(err)

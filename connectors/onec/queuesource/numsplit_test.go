@@ -1,16 +1,13 @@
 package queuesource
 
 import (
-	"context"
 	"fmt"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/onecconnect/onecconnect/connect/connecttest"
 	"github.com/onecconnect/onecconnect/connectors/onec/onectest"
-	"github.com/onecconnect/onecconnect/internal/testkit"
+	"github.com/onecconnect/onecconnect/connectors/onec/onectest/pgtest"
 )
 
 // TestNumericSplitWithFraction: split.field on a Число(10,2) resource,
@@ -29,18 +26,7 @@ func TestNumericSplitWithFraction(t *testing.T) {
 		}}}}
 	for _, mode := range []string{ModeOffset, ModeDelete} {
 		t.Run(mode, func(t *testing.T) {
-			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-			defer cancel()
-			dbURL := testkit.Postgres(t)
-			conn, err := pgx.Connect(ctx, dbURL)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer conn.Close(context.Background())
-			built, err := onectest.Build(ctx, conn, cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
+			ctx, conn, built, dbURL := pgtest.Build(t, cfg, time.Minute)
 			prios := []string{"5", "2.5", "3", "5.00", "2.50", "0.5"}
 			var rows []onectest.Row
 			for i, p := range prios {

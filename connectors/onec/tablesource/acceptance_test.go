@@ -15,7 +15,7 @@ import (
 	"github.com/onecconnect/onecconnect/connect/connecttest"
 	"github.com/onecconnect/onecconnect/connect/plugins"
 	"github.com/onecconnect/onecconnect/connectors/onec/onectest"
-	"github.com/onecconnect/onecconnect/internal/testkit"
+	"github.com/onecconnect/onecconnect/connectors/onec/onectest/pgtest"
 )
 
 const acceptCatalog = "Справочник.Номенклатура"
@@ -35,18 +35,7 @@ type acceptDB struct {
 
 func newAcceptDB(t *testing.T) *acceptDB {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	dsn := testkit.Postgres(t)
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close(context.Background()) })
-	b, err := onectest.Build(ctx, conn, onectest.Trade())
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, conn, b, dsn := pgtest.Build(t, onectest.Trade(), 60*time.Second)
 	ol, err := b.Object(acceptCatalog)
 	if err != nil {
 		t.Fatal(err)

@@ -14,7 +14,7 @@ import (
 
 	"github.com/onecconnect/onecconnect/connectors/onec/metadata"
 	"github.com/onecconnect/onecconnect/connectors/onec/onectest"
-	"github.com/onecconnect/onecconnect/internal/testkit"
+	"github.com/onecconnect/onecconnect/connectors/onec/onectest/pgtest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -23,25 +23,14 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 // returns the connection, the builder's result and the reader's snapshot.
 func tradeDB(t testing.TB) (context.Context, *pgx.Conn, *onectest.Built, *metadata.Infobase) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	t.Cleanup(cancel)
-	url := testkit.Postgres(t)
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close(context.Background()) })
-	b, err := onectest.Build(ctx, conn, onectest.Trade())
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx, conn, b, url := pgtest.Build(t, onectest.Trade(), 2*time.Minute)
 	must := func(err error) {
 		t.Helper()
 		if err != nil {
 			t.Fatal(err)
 		}
 	}
-	_, err = b.Generate(ctx, conn, "Справочник.Номенклатура", 3, onectest.GenOptions{MarkEvery: 2})
+	_, err := b.Generate(ctx, conn, "Справочник.Номенклатура", 3, onectest.GenOptions{MarkEvery: 2})
 	must(err)
 	_, err = b.Generate(ctx, conn, "Справочник.Контрагенты", 2, onectest.GenOptions{})
 	must(err)

@@ -1,19 +1,17 @@
 package rowmap
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 
 	"github.com/onecconnect/onecconnect/connectors/onec/metadata"
 	"github.com/onecconnect/onecconnect/connectors/onec/onectest"
+	"github.com/onecconnect/onecconnect/connectors/onec/onectest/pgtest"
 	"github.com/onecconnect/onecconnect/connectors/onec/uuid1c"
-	"github.com/onecconnect/onecconnect/internal/testkit"
 	"github.com/onecconnect/onecconnect/schema"
 )
 
@@ -247,22 +245,11 @@ func TestRegisterWrite(t *testing.T) {
 // TestHierarchy checks ЭтоГруппа (stored inverted as _Folder), Родитель
 // and the NULL attributes of groups.
 func TestHierarchy(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	url := testkit.Postgres(t)
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(context.Background())
 	cfg := &onectest.Configuration{Name: "Иерархия", Objects: []*onectest.Object{
 		{Kind: onectest.Catalog, Name: "Группы", Hierarchical: true,
 			Attributes: []onectest.Attribute{{Name: "Цвет", Type: onectest.FixedString(8)}, {Name: "Любое", Type: onectest.Composite(onectest.Bool(), onectest.String(5))}}},
 	}}
-	b, err := onectest.Build(ctx, conn, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx, conn, b, url := pgtest.Build(t, cfg, time.Minute)
 	group, err := b.InsertObject(ctx, conn, "Справочник.Группы", onectest.Row{"ЭтоГруппа": true, "Наименование": "Группа"}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -326,14 +313,6 @@ func TestHierarchy(t *testing.T) {
 // Регистратор (_RecorderTRef + _RecorderRRef, no _TYPE) becomes an
 // onec.Composite naming the document.
 func TestRecorderComposite(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	url := testkit.Postgres(t)
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(context.Background())
 	const reg = "РегистрНакопления.Остатки"
 	cfg := &onectest.Configuration{Name: "Склад", Objects: []*onectest.Object{
 		{Kind: onectest.Document, Name: "Приход", Registers: []string{reg}},
@@ -342,10 +321,7 @@ func TestRecorderComposite(t *testing.T) {
 			Dimensions: []onectest.Attribute{{Name: "Склад", Type: onectest.String(10)}},
 			Resources:  []onectest.Attribute{{Name: "Количество", Type: onectest.Number(10, 3)}}},
 	}}
-	b, err := onectest.Build(ctx, conn, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx, conn, b, url := pgtest.Build(t, cfg, time.Minute)
 	if _, err := b.Generate(ctx, conn, "Документ.Приход", 2, onectest.GenOptions{}); err != nil {
 		t.Fatal(err)
 	}
