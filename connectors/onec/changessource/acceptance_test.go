@@ -12,7 +12,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/onecconnect/onecconnect/connect/connecttest"
-	"github.com/onecconnect/onecconnect/connect/plugins"
 	"github.com/onecconnect/onecconnect/connectors/onec/onectest"
 	"github.com/onecconnect/onecconnect/connectors/onec/onectest/pgtest"
 )
@@ -170,25 +169,10 @@ func TestAcceptance(t *testing.T) {
 		t.Skip("acceptance suite: skipped with -short")
 	}
 	const password = "s3cr3t-changes-password"
-	var mu sync.Mutex
-	dbs := map[*connecttest.Env]*acceptDB{}
-	dbOf := func(env *connecttest.Env) *acceptDB {
-		mu.Lock()
-		defer mu.Unlock()
-		if a, ok := dbs[env]; ok {
-			return a
-		}
-		a := newAcceptDB(t)
-		dbs[env] = a
-		return a
-	}
+	dbOf := connecttest.PerEnv(func(*connecttest.Env) *acceptDB { return newAcceptDB(t) })
 	connecttest.Run(t, connecttest.Spec{
-		Class: Class,
-		Plugins: func() *plugins.Registry {
-			r := plugins.New()
-			r.Register(Plugin())
-			return r
-		},
+		Class:   Class,
+		Plugins: connecttest.Registry(Plugin()),
 		Config: func(env *connecttest.Env) map[string]string {
 			p := map[string]string{"database.password": password, KeyExchangePlan: "ПланОбмена.Kafka", KeyNode: "KAFKA",
 				KeyObjects: catName, KeyTopic: env.Topic, KeySnapshotMode: SnapshotNever, KeyPollInterval: "100"}

@@ -15,11 +15,8 @@ import (
 	"github.com/onecconnect/onecconnect/internal/testkit"
 )
 
-func registry() *plugins.Registry {
-	r := plugins.New()
-	r.Register(Plugin())
-	return r
-}
+// registry makes a fresh plugin registry holding the HTTP sink.
+func registry() *plugins.Registry { return connecttest.Registry(Plugin())() }
 
 // bodyStore is an HTTP service that keeps the bodies it accepted per path,
 // in order, and refuses bodies containing "bad" with 422.

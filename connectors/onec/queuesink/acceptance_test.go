@@ -1,11 +1,9 @@
 package queuesink
 
 import (
-	"sync"
 	"testing"
 
 	"github.com/onecconnect/onecconnect/connect/connecttest"
-	"github.com/onecconnect/onecconnect/connect/plugins"
 )
 
 // TestAcceptance runs the connector through connect/connecttest's suite
@@ -16,25 +14,10 @@ func TestAcceptance(t *testing.T) {
 		t.Skip("acceptance suite: skipped with -short")
 	}
 	const password = "s3cr3t-inbox-password"
-	var mu sync.Mutex
-	dbs := map[*connecttest.Env]*sinkDB{}
-	dbOf := func(env *connecttest.Env) *sinkDB {
-		mu.Lock()
-		defer mu.Unlock()
-		if s, ok := dbs[env]; ok {
-			return s
-		}
-		s := newSinkDB(t)
-		dbs[env] = s
-		return s
-	}
+	dbOf := connecttest.PerEnv(func(*connecttest.Env) *sinkDB { return newSinkDB(t) })
 	connecttest.Run(t, connecttest.Spec{
-		Class: Class,
-		Plugins: func() *plugins.Registry {
-			r := plugins.New()
-			r.Register(Plugin())
-			return r
-		},
+		Class:   Class,
+		Plugins: connecttest.Registry(Plugin()),
 		Config: func(env *connecttest.Env) map[string]string {
 			p := dbOf(env).connectorProps("", env.Topic, map[string]string{"database.password": password})
 			delete(p, "name")

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/onecconnect/onecconnect/connect/connecttest"
-	"github.com/onecconnect/onecconnect/connect/plugins"
 	"github.com/onecconnect/onecconnect/connectors/onec/onectest"
 )
 
@@ -19,26 +18,12 @@ func TestAcceptance(t *testing.T) {
 		t.Skip("acceptance suite: skipped with -short")
 	}
 	const password = "s3cr3t-queue-password"
-	var mu sync.Mutex
-	dbs := map[*connecttest.Env]*queueDB{}
+	var mu sync.Mutex // guards next
 	next := map[*connecttest.Env]int64{}
-	dbOf := func(env *connecttest.Env) *queueDB {
-		mu.Lock()
-		defer mu.Unlock()
-		if q, ok := dbs[env]; ok {
-			return q
-		}
-		q := newQueueDB(t)
-		dbs[env] = q
-		return q
-	}
+	dbOf := connecttest.PerEnv(func(*connecttest.Env) *queueDB { return newQueueDB(t) })
 	connecttest.Run(t, connecttest.Spec{
-		Class: Class,
-		Plugins: func() *plugins.Registry {
-			r := plugins.New()
-			r.Register(Plugin())
-			return r
-		},
+		Class:   Class,
+		Plugins: connecttest.Registry(Plugin()),
 		Config: func(env *connecttest.Env) map[string]string {
 			q := dbOf(env)
 			p := q.connectorProps("", env.Topic, map[string]string{"database.password": password, KeyHeadersJSONField: ""})

@@ -13,7 +13,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/onecconnect/onecconnect/connect/connecttest"
-	"github.com/onecconnect/onecconnect/connect/plugins"
 	"github.com/onecconnect/onecconnect/connectors/onec/onectest"
 	"github.com/onecconnect/onecconnect/connectors/onec/onectest/pgtest"
 )
@@ -123,26 +122,18 @@ func TestAcceptance(t *testing.T) {
 		t.Skip("acceptance suite: skipped with -short")
 	}
 	const password = "s3cr3t-table-password"
-	var mu sync.Mutex
-	dbs := map[*connecttest.Env]*acceptDB{}
+	var mu sync.Mutex // guards byTopic
 	byTopic := map[string]*acceptDB{}
-	dbOf := func(env *connecttest.Env) *acceptDB {
-		mu.Lock()
-		defer mu.Unlock()
-		if a, ok := dbs[env]; ok {
-			return a
-		}
+	dbOf := connecttest.PerEnv(func(env *connecttest.Env) *acceptDB {
 		a := newAcceptDB(t)
-		dbs[env], byTopic[env.Topic] = a, a
+		mu.Lock()
+		byTopic[env.Topic] = a
+		mu.Unlock()
 		return a
-	}
+	})
 	connecttest.Run(t, connecttest.Spec{
-		Class: Class,
-		Plugins: func() *plugins.Registry {
-			r := plugins.New()
-			r.Register(Plugin())
-			return r
-		},
+		Class:   Class,
+		Plugins: connecttest.Registry(Plugin()),
 		Config: func(env *connecttest.Env) map[string]string {
 			p := map[string]string{"database.password": password, KeyObjects: acceptCatalog, KeyMode: ModeSnapshot,
 				KeySnapshotInterval: "2000", KeyTopic: env.Topic}
