@@ -14,6 +14,7 @@
 // The rates are records per second from the start to the last
 // acknowledgement; CPU is this process's CPU time per record (the client
 // and the in-process broker; PostgreSQL runs in its own processes).
+// SteadyRate measures the connector runs they are compared with.
 package benchlimit
 
 import (
@@ -264,4 +265,47 @@ func (w *tupleWriter) Write(p []byte) (int, error) {
 	}
 	w.buf = w.buf[:copy(w.buf, b)] // the incomplete tuple moves to the front
 	return len(p), nil
+}
+
+// EndOffsets sums the end offsets (high-water marks) of topic's partitions.
+func EndOffsets(client sarama.Client, topic string) (int64, error) {
+	parts, err := client.Partitions(topic)
+	if err != nil {
+		return 0, fmt.Errorf("partitions of %s: %w", topic, err)
+	}
+	var sum int64
+	for _, p := range parts {
+		off, err := client.GetOffset(topic, p, sarama.OffsetNewest)
+		if err != nil {
+			return 0, fmt.Errorf("end offset of %s-%d: %w", topic, p, err)
+		}
+		sum += off
+	}
+	return sum, nil
+}
+
+// SteadyRate polls topic until it holds n records (or ctx ends) and
+// returns records/s from the first record seen in the topic to the n-th —
+// a connector's start-up, metadata load and first read are not
+// throughput — and when the n-th was seen.
+func SteadyRate(ctx context.Context, client sarama.Client, topic string, n int64) (rate float64, end time.Time, err error) {
+	var first time.Time
+	var atFirst, got int64
+	for {
+		if got, err = EndOffsets(client, topic); err != nil {
+			return 0, time.Time{}, err
+		}
+		if got > 0 && first.IsZero() {
+			first, atFirst = time.Now(), got
+		}
+		if got >= n {
+			end = time.Now()
+			return float64(n-atFirst) / end.Sub(first).Seconds(), end, nil
+		}
+		select {
+		case <-ctx.Done():
+			return 0, time.Time{}, fmt.Errorf("topic %s: %d of %d records: %w", topic, got, n, ctx.Err())
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
 }

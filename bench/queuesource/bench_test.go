@@ -116,23 +116,6 @@ func benchRows() int {
 	return 200_000
 }
 
-// hwm sums the partitions' high-water marks of topic.
-func hwm(b *testing.B, client sarama.Client, topic string) int64 {
-	parts, err := client.Partitions(topic)
-	if err != nil {
-		b.Fatal(err)
-	}
-	var sum int64
-	for _, p := range parts {
-		off, err := client.GetOffset(topic, p, sarama.OffsetNewest)
-		if err != nil {
-			b.Fatal(err)
-		}
-		sum += off
-	}
-	return sum
-}
-
 func workerConfig(b *testing.B, k *testkit.KafkaCluster) *runtime.WorkerConfig {
 	wc, err := runtime.ParseWorkerConfig(map[string]string{
 		runtime.KeyBootstrapServers:     k.BootstrapString(),
@@ -172,35 +155,17 @@ func (e *env) runConnector(b *testing.B, name string, n int, extra map[string]st
 	defer cancel()
 	cpu0 := testkit.ProcessCPU()
 	connecttest.StartConnector(b, w, props, 1, nil)
-	rate := steadyRate(b, client, topic, int64(n), 10*time.Minute)
+	wctx, wcancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer wcancel()
+	rate, _, err := benchlimit.SteadyRate(wctx, client, topic, int64(n))
+	if err != nil {
+		b.Fatal(err)
+	}
 	if rate > e.bestRate[name] {
 		e.bestRate[name], e.bestCPU[name] = rate, float64(testkit.ProcessCPU()-cpu0)/float64(n)/1000
 	}
 	w.Stop(ctx)
 	return rate, e.valueSize(b, client, topic)
-}
-
-// steadyRate waits for n records in topic and returns records/s from the
-// first record in Kafka to the last (the connector's start-up, metadata
-// load and first read are not throughput).
-func steadyRate(b *testing.B, client sarama.Client, topic string, n int64, timeout time.Duration) float64 {
-	deadline := time.Now().Add(timeout)
-	var first time.Time
-	var atFirst int64
-	for {
-		got := hwm(b, client, topic)
-		if got > 0 && first.IsZero() {
-			first, atFirst = time.Now(), got
-		}
-		if got >= n {
-			break
-		}
-		if time.Now().After(deadline) {
-			b.Fatalf("topic %s: %d of %d records after %v", topic, got, n, timeout)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	return float64(n-atFirst) / time.Since(first).Seconds()
 }
 
 // valueSize is the mean value size of the first records of partition 0.

@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/IBM/sarama"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/onecconnect/onecconnect/bench/benchlimit"
@@ -36,23 +35,6 @@ func rowsWanted() int64 {
 		}
 	}
 	return 200_000
-}
-
-// endOffsets sums the end offsets of a topic's partitions.
-func endOffsets(t testing.TB, c sarama.Client, topic string) int64 {
-	parts, err := c.Partitions(topic)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var sum int64
-	for _, p := range parts {
-		o, err := c.GetOffset(topic, p, sarama.OffsetNewest)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sum += o
-	}
-	return sum
 }
 
 // run is one measured snapshot.
@@ -95,25 +77,13 @@ func connectorRate(t testing.TB, k *testkit.KafkaCluster, dsn, name string, n in
 	}
 	start, cpu0 := time.Now(), testkit.ProcessCPU()
 	s.Client.Expect(t, "PUT", connecttest.Path(name, "/config"), cfg, 201, nil)
-	deadline := start.Add(time.Minute + time.Duration(n)*100*time.Microsecond)
-	var first time.Time
-	var atFirst int64
-	for {
-		got := endOffsets(t, c, topic)
-		if got > 0 && first.IsZero() {
-			first, atFirst = time.Now(), got
-		}
-		if got >= n {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: %d of %d records after %s; worker logs:\n%s", name, got, n, time.Since(start), s.Logs.String())
-		}
-		time.Sleep(5 * time.Millisecond)
+	wctx, cancel := context.WithDeadline(context.Background(), start.Add(time.Minute+time.Duration(n)*100*time.Microsecond))
+	defer cancel()
+	steady, end, err := benchlimit.SteadyRate(wctx, c, topic, n)
+	if err != nil {
+		t.Fatalf("%s: %v after %s; worker logs:\n%s", name, err, time.Since(start), s.Logs.String())
 	}
-	end := time.Now()
 	el, cpu := end.Sub(start), testkit.ProcessCPU()-cpu0
-	steady := float64(n-atFirst) / end.Sub(first).Seconds()
 	if f != nil {
 		pprof.StopCPUProfile()
 		f.Close()
