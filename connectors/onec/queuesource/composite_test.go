@@ -10,7 +10,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/onecconnect/onecconnect/config"
 	"github.com/onecconnect/onecconnect/connect"
 	"github.com/onecconnect/onecconnect/connect/connecttest"
 	"github.com/onecconnect/onecconnect/connectors/onec/dialect"
@@ -383,18 +382,7 @@ func TestResolveComposite(t *testing.T) {
 				}
 				return
 			}
-			var ve *config.ValidationError
-			if !errors.As(err, &ve) {
-				t.Fatalf("error %v, want a *config.ValidationError", err)
-			}
-			for key, frag := range tt.want {
-				if m := strings.Join(ve.Errors[key], "; "); !strings.Contains(m, frag) {
-					t.Errorf("%s: %q, want it to mention %q (all: %v)", key, m, frag, ve.Errors)
-				}
-			}
-			if len(ve.Errors) != len(tt.want) {
-				t.Errorf("failing keys %v, want %d", ve.Keys(), len(tt.want))
-			}
+			checkValidation(t, err, tt.want)
 		})
 	}
 }

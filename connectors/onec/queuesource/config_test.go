@@ -91,18 +91,7 @@ func TestResolveListsEverythingWrong(t *testing.T) {
 				}
 				return
 			}
-			var ve *config.ValidationError
-			if !errors.As(err, &ve) {
-				t.Fatalf("error %v, want a *config.ValidationError", err)
-			}
-			for key, frag := range tt.want {
-				if m := strings.Join(ve.Errors[key], "; "); !strings.Contains(m, frag) {
-					t.Errorf("%s: %q, want it to mention %q (all: %v)", key, m, frag, ve.Errors)
-				}
-			}
-			if len(ve.Errors) != len(tt.want) {
-				t.Errorf("failing keys %v, want %d", ve.Keys(), len(tt.want))
-			}
+			checkValidation(t, err, tt.want)
 		})
 	}
 }
@@ -176,5 +165,23 @@ func TestSplitArg(t *testing.T) {
 	}
 	if s, ok := p.splitOf(decimal.New(3, 0), []string{"2.5", "5"}); ok {
 		t.Errorf("splitOf(3) = %q, want no split", s)
+	}
+}
+
+// checkValidation checks that err is a *config.ValidationError failing
+// exactly the keys of want, each message mentioning want's fragment.
+func checkValidation(t *testing.T, err error, want map[string]string) {
+	t.Helper()
+	var ve *config.ValidationError
+	if !errors.As(err, &ve) {
+		t.Fatalf("error %v, want a *config.ValidationError", err)
+	}
+	for key, frag := range want {
+		if m := strings.Join(ve.Errors[key], "; "); !strings.Contains(m, frag) {
+			t.Errorf("%s: %q, want it to mention %q (all: %v)", key, m, frag, ve.Errors)
+		}
+	}
+	if len(ve.Errors) != len(want) {
+		t.Errorf("failing keys %v, want %d", ve.Keys(), len(want))
 	}
 }

@@ -362,11 +362,17 @@ func splitArg(v string, pr *metadata.Property, scale int) (string, error) {
 // field's value compared as the queries compare it), false when none
 // matches.
 func (p *plan) splitOf(v any, splits []string) (string, bool) {
-	text := fieldText(v)
-	if p.splitScale >= 0 {
+	var text string
+	switch d, isDecimal := v.(decimal.Decimal); {
+	case p.splitScale >= 0 && isDecimal:
+		text = d.StringFixed(int32(p.splitScale)) // no text round trip for the usual mapping
+	case p.splitScale >= 0:
+		text = fieldText(v)
 		if d, err := decimal.NewFromString(strings.TrimSpace(text)); err == nil {
 			text = d.StringFixed(int32(p.splitScale))
 		}
+	default:
+		text = fieldText(v)
 	}
 	for _, s := range splits {
 		if p.splitArgs[s] == text {
