@@ -90,10 +90,18 @@ func (s *Sink) count() {
 	succ, errs := s.p.Successes(), s.p.Errors()
 	for total < 0 || got < total {
 		select {
-		case <-succ:
+		case _, ok := <-succ:
+			if !ok { // closed before every record was acknowledged
+				s.acked <- errors.New("producer closed")
+				return
+			}
 			got++
-		case err := <-errs:
-			s.acked <- err
+		case perr, ok := <-errs:
+			if !ok {
+				s.acked <- errors.New("producer closed")
+				return
+			}
+			s.acked <- perr
 			return
 		case total = <-s.want:
 		}
