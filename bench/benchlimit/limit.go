@@ -13,7 +13,8 @@
 //
 // The rates are records per second from the start to the last
 // acknowledgement; CPU is this process's CPU time per record (the client
-// and the in-process broker; PostgreSQL runs in its own processes).
+// and the in-process broker; PostgreSQL runs in its own processes), and
+// Machine the whole machine's (MachineCPU), PostgreSQL included.
 // SteadyRate measures the connector runs they are compared with.
 package benchlimit
 
@@ -36,6 +37,9 @@ import (
 type Result struct {
 	Rate float64       // records per second
 	CPU  time.Duration // this process's CPU time per record
+	// Machine is the whole machine's busy CPU time per record
+	// (PostgreSQL included); 0 where MachineCPU cannot tell.
+	Machine time.Duration
 }
 
 // Producer is where and how the limit runs produce: the worker's producer
@@ -147,20 +151,20 @@ func Produce(ctx context.Context, pr Producer, n int) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	start, cpu0 := time.Now(), testkit.ProcessCPU()
+	start, cpu0, m0 := time.Now(), testkit.ProcessCPU(), MachineCPU()
 	for i := 0; i < n; i++ {
 		s.Send()
 	}
 	if err := s.Wait(ctx); err != nil {
 		return Result{}, err
 	}
-	return result(n, start, cpu0), nil
+	return result(n, start, cpu0, m0), nil
 }
 
 // Copy reads the result of query (a SELECT) with COPY binary, discarding
 // it, and checks that it had n rows.
 func Copy(ctx context.Context, conn *pgconn.PgConn, query string, n int) (Result, error) {
-	start, cpu0 := time.Now(), testkit.ProcessCPU()
+	start, cpu0, m0 := time.Now(), testkit.ProcessCPU(), MachineCPU()
 	tag, err := conn.CopyTo(ctx, io.Discard, copySQL(query))
 	if err != nil {
 		return Result{}, fmt.Errorf("copy: %w", err)
@@ -168,7 +172,7 @@ func Copy(ctx context.Context, conn *pgconn.PgConn, query string, n int) (Result
 	if tag.RowsAffected() != int64(n) {
 		return Result{}, fmt.Errorf("copy read %d rows, want %d", tag.RowsAffected(), n)
 	}
-	return result(n, start, cpu0), nil
+	return result(n, start, cpu0, m0), nil
 }
 
 // Pipeline reads the result of query with COPY binary and produces one
@@ -180,7 +184,7 @@ func Pipeline(ctx context.Context, conn *pgconn.PgConn, query string, n int, pr 
 		return Result{}, err
 	}
 	defer s.Close()
-	start, cpu0 := time.Now(), testkit.ProcessCPU()
+	start, cpu0, m0 := time.Now(), testkit.ProcessCPU(), MachineCPU()
 	w := &tupleWriter{row: s.Send}
 	if _, err := conn.CopyTo(ctx, w, copySQL(query)); err != nil {
 		return Result{}, fmt.Errorf("copy: %w", err)
@@ -194,13 +198,17 @@ func Pipeline(ctx context.Context, conn *pgconn.PgConn, query string, n int, pr 
 	if err := s.Wait(ctx); err != nil {
 		return Result{}, err
 	}
-	return result(n, start, cpu0), nil
+	return result(n, start, cpu0, m0), nil
 }
 
 func copySQL(query string) string { return "COPY (" + query + ") TO STDOUT (FORMAT binary)" }
 
-func result(n int, start time.Time, cpu0 time.Duration) Result {
-	return Result{Rate: float64(n) / time.Since(start).Seconds(), CPU: (testkit.ProcessCPU() - cpu0) / time.Duration(n)}
+func result(n int, start time.Time, cpu0, machine0 time.Duration) Result {
+	r := Result{Rate: float64(n) / time.Since(start).Seconds(), CPU: (testkit.ProcessCPU() - cpu0) / time.Duration(n)}
+	if m := MachineCPU(); m > 0 && machine0 > 0 {
+		r.Machine = (m - machine0) / time.Duration(n)
+	}
+	return r
 }
 
 // copySignature opens a binary COPY stream.

@@ -3,6 +3,7 @@ package benchlimit
 import (
 	"encoding/binary"
 	"testing"
+	"time"
 )
 
 // copyStream builds a binary COPY stream of rows tuples of three fields
@@ -59,5 +60,24 @@ func TestTupleWriter(t *testing.T) {
 				t.Fatalf("rows %d, calls %d, done %v; want %d rows", w.rows, calls, w.done, tc.rows)
 			}
 		})
+	}
+}
+
+func TestBusyTime(t *testing.T) {
+	tests := []struct {
+		stat string
+		want time.Duration
+	}{
+		{"cpu  100 2 30 5000 7 1 4 6 0 0\ncpu0 50 1 15 2500 3 0 2 3 0 0\n", (100 + 2 + 30 + 1 + 4 + 6) * 10 * time.Millisecond},
+		{"cpu  1 2 3 4 5 6 7 8\n", (1 + 2 + 3 + 6 + 7 + 8) * 10 * time.Millisecond},
+		{"cpu  1 2 3\n", 0},             // too few fields
+		{"intr 1 2 3 4 5 6 7 8 9\n", 0}, // not the cpu line
+		{"cpu  1 x 3 4 5 6 7 8 9\n", 0}, // not a number
+		{"", 0},
+	}
+	for _, tt := range tests {
+		if got := busyTime([]byte(tt.stat)); got != tt.want {
+			t.Errorf("busyTime(%q) = %v, want %v", tt.stat, got, tt.want)
+		}
 	}
 }

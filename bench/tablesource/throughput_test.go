@@ -43,6 +43,9 @@ type run struct {
 	steady float64       // records/s from the first record in Kafka to the last
 	size   int           // mean value size
 	cpu    time.Duration // process CPU time (worker, kfake) per record
+	// machine is the whole machine's CPU time per record (PostgreSQL
+	// included); 0 where benchlimit.MachineCPU cannot tell.
+	machine time.Duration
 }
 
 // connectorRate snapshots the table through the worker with the given
@@ -75,7 +78,7 @@ func connectorRate(t testing.TB, k *testkit.KafkaCluster, dsn, name string, n in
 		}
 		pprof.StartCPUProfile(f)
 	}
-	start, cpu0 := time.Now(), testkit.ProcessCPU()
+	start, cpu0, m0 := time.Now(), testkit.ProcessCPU(), benchlimit.MachineCPU()
 	s.Client.Expect(t, "PUT", connecttest.Path(name, "/config"), cfg, 201, nil)
 	wctx, cancel := context.WithDeadline(context.Background(), start.Add(time.Minute+time.Duration(n)*100*time.Microsecond))
 	defer cancel()
@@ -83,7 +86,7 @@ func connectorRate(t testing.TB, k *testkit.KafkaCluster, dsn, name string, n in
 	if err != nil {
 		t.Fatalf("%s: %v after %s; worker logs:\n%s", name, err, time.Since(start), s.Logs.String())
 	}
-	el, cpu := end.Sub(start), testkit.ProcessCPU()-cpu0
+	el, cpu, machine := end.Sub(start), testkit.ProcessCPU()-cpu0, benchlimit.MachineCPU()-m0
 	if f != nil {
 		pprof.StopCPUProfile()
 		f.Close()
@@ -95,7 +98,11 @@ func connectorRate(t testing.TB, k *testkit.KafkaCluster, dsn, name string, n in
 		size += len(m.Value)
 	}
 	s.Client.Expect(t, "DELETE", connecttest.Path(name, ""), nil, 204, nil)
-	return run{total: float64(n) / el.Seconds(), steady: steady, size: size / max(1, min(len(sample), 1000)), cpu: cpu / time.Duration(n)}
+	r := run{total: float64(n) / el.Seconds(), steady: steady, size: size / max(1, min(len(sample), 1000)), cpu: cpu / time.Duration(n)}
+	if m0 > 0 {
+		r.machine = machine / time.Duration(n)
+	}
+	return r
 }
 
 // repeats is how many times each measurement runs (BENCH_REPEAT, default
@@ -186,17 +193,17 @@ func measure(t testing.TB, n int64, reps int) (js, av run, limit float64) {
 	best := bestLimits(rounds)
 	limit = best.pipeline.Rate
 	t.Logf("rows %d, %.0f bytes a row in PostgreSQL, JSON value %d B, Avro value %d B; %d rounds", n, rowBytes, js.size, av.size, reps)
-	t.Logf("limit (best of the rounds): COPY and produce in one pipeline %.0f records/s (%.1f µs CPU a record); "+
-		"separately: COPY %.0f rows/s, sarama pre-encoded %.0f records/s (%.1f µs CPU a record)",
-		limit, us(best.pipeline.CPU), best.copy.Rate, best.produce.Rate, us(best.produce.CPU))
+	t.Logf("limit (best of the rounds): COPY and produce in one pipeline %.0f records/s (%.1f µs CPU a record, %.1f µs for the machine); "+
+		"separately: COPY %.0f rows/s (%.1f µs machine CPU a row), sarama pre-encoded %.0f records/s (%.1f µs CPU a record)",
+		limit, us(best.pipeline.CPU), us(best.pipeline.Machine), best.copy.Rate, us(best.copy.Machine), best.produce.Rate, us(best.produce.CPU))
 	for _, r := range []struct {
 		name  string
 		ratio func(round) float64
 		run
 	}{{"JSON", func(r round) float64 { return r.json / r.pipeline.Rate }, js}, {"Avro", func(r round) float64 { return r.avro / r.pipeline.Rate }, av}} {
-		t.Logf("OneCTableSource %s: best %.0f records/s from the first record (%.0f from the connector's creation), %.1f µs CPU a record (worker and kfake); "+
+		t.Logf("OneCTableSource %s: best %.0f records/s from the first record (%.0f from the connector's creation), %.1f µs CPU a record (worker and kfake; %.1f µs for the machine, PostgreSQL included); "+
 			"%.0f%% of the best limit; per round %s of that round's limit, median %.0f%%",
-			r.name, r.steady, r.total, us(r.cpu), 100*r.steady/limit, percents(rounds, r.ratio), 100*median(rounds, r.ratio))
+			r.name, r.steady, r.total, us(r.cpu), us(r.machine), 100*r.steady/limit, percents(rounds, r.ratio), 100*median(rounds, r.ratio))
 	}
 	jsonRatio := median(rounds, func(r round) float64 { return r.json / r.pipeline.Rate })
 	if os.Getenv("BENCH_ENFORCE") == "1" && (js.steady < 200_000 || jsonRatio < 0.5) {

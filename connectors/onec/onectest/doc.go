@@ -24,8 +24,10 @@
 // INSERT … SELECT FROM generate_series (Cyrillic strings, references to
 // earlier generated rows, composite values cycling through their parts,
 // deletion marks, tabular sections, change registrations for a node).
-// Generated row n of an object has the _IDRRef RowID(object UUID, n);
-// Built.Ref gives it back as a Reference.
+// Generated row n of an object has the _IDRRef RowID(object UUID, n), a
+// version-1 UUID shaped as the platform makes them: an object's rows sort
+// by n in 1C's byte order, so its clustered key follows insertion order as
+// in a real infobase. Built.Ref gives it back as a Reference.
 //
 // Trade returns the ready configuration "Торговля": Перечисление.СтавкиНДС;
 // Справочник.Номенклатура and Справочник.Контрагенты;
