@@ -19,7 +19,9 @@
 // rounds (default 3). Each round runs every connector measurement and
 // every limit; the log gives the best rate of each, the best limit, and
 // each round's ratio to that round's limit with their median (the build
-// machines are shared and change speed from minute to minute). Add
+// machines are shared and change speed from minute to minute), with the
+// process's and the whole machine's CPU time per record (the latter
+// includes PostgreSQL, and anything else the machine runs). Add
 // -cpuprofile cpu.out and read it with `go tool pprof -top cpu.out` to see
 // where the time goes. With BENCH_ENFORCE=1 the benchmark fails when the
 // JSON offset-mode run misses the issue's floors: a best rate of 200,000
