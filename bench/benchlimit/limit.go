@@ -289,13 +289,38 @@ func EndOffsets(client sarama.Client, topic string) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("partitions of %s: %w", topic, err)
 	}
-	var sum int64
+	// One ListOffsets request per leader, not one per partition: the
+	// polling must not load the broker the measured run produces to.
+	led := map[*sarama.Broker][]int32{}
 	for _, p := range parts {
-		off, err := client.GetOffset(topic, p, sarama.OffsetNewest)
+		b, err := client.Leader(topic, p)
 		if err != nil {
-			return 0, fmt.Errorf("end offset of %s-%d: %w", topic, p, err)
+			return 0, fmt.Errorf("leader of %s-%d: %w", topic, p, err)
 		}
-		sum += off
+		led[b] = append(led[b], p)
+	}
+	var sum int64
+	for b, ps := range led {
+		req := sarama.NewOffsetRequest(client.Config().Version)
+		for _, p := range ps {
+			req.AddBlock(topic, p, sarama.OffsetNewest, 1)
+		}
+		resp, err := b.GetAvailableOffsets(req)
+		if err != nil {
+			return 0, fmt.Errorf("end offsets of %s: %w", topic, err)
+		}
+		for _, p := range ps {
+			blk := resp.GetBlock(topic, p)
+			switch {
+			case blk == nil:
+				return 0, fmt.Errorf("end offset of %s-%d: %w", topic, p, sarama.ErrIncompleteResponse)
+			case !errors.Is(blk.Err, sarama.ErrNoError):
+				return 0, fmt.Errorf("end offset of %s-%d: %w", topic, p, blk.Err)
+			case len(blk.Offsets) != 1:
+				return 0, fmt.Errorf("end offset of %s-%d: %d offsets in the answer", topic, p, len(blk.Offsets))
+			}
+			sum += blk.Offsets[0]
+		}
 	}
 	return sum, nil
 }

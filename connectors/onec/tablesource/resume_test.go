@@ -4,7 +4,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/onecconnect/onecconnect/connect"
 	"github.com/onecconnect/onecconnect/connectors/onec/onectest"
 	"github.com/onecconnect/onecconnect/schema"
 )
@@ -83,7 +82,6 @@ func testResume(t *testing.T, rows int64) {
 	if st[OffsetDone] != true {
 		t.Errorf("stored offset after the pass: %v, want done", st)
 	}
-	var _ = connect.SourceRecord{}
 }
 
 // TestSnapshotResume100k reads 100,000 catalog items, is killed mid-way
