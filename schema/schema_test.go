@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -216,4 +217,38 @@ func TestStructDefault(t *testing.T) {
 	if _, err := Copy(addr).Default(NewStruct(other).MustPut("Город", "x")).Build(); err == nil {
 		t.Fatal("default of another struct schema accepted")
 	}
+}
+
+func TestNewStructs(t *testing.T) {
+	s := StructBuilder().
+		Field("Код", String().MustBuild()).
+		Field("Наименование", String().Optional().MustBuild()).
+		MustBuild()
+	sts := NewStructs(s, 3)
+	if len(sts) != 3 {
+		t.Fatalf("%d structs, want 3", len(sts))
+	}
+	for i := range sts {
+		sts[i].MustPut("Код", fmt.Sprint(i))
+	}
+	for i := range sts {
+		if sts[i].Schema() != s || sts[i].Raw(0) != fmt.Sprint(i) || sts[i].Raw(1) != nil {
+			t.Errorf("struct %d: %v", i, &sts[i])
+		}
+		if !sts[i].Equal(NewStruct(s).MustPut("Код", fmt.Sprint(i))) {
+			t.Errorf("struct %d differs from NewStruct's", i)
+		}
+		if cap(sts[i].values) != 2 {
+			t.Errorf("struct %d: slots reach into the next struct's (cap %d)", i, cap(sts[i].values))
+		}
+	}
+	if got := NewStructs(s, 0); len(got) != 0 {
+		t.Errorf("NewStructs(s, 0) = %v", got)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("NewStructs of a STRING schema did not panic")
+		}
+	}()
+	NewStructs(String().MustBuild(), 1)
 }

@@ -22,6 +22,24 @@ func NewStruct(s *Schema) *Struct {
 	return &Struct{schema: s, values: make([]any, len(s.fields))}
 }
 
+// NewStructs returns n empty Structs of a STRUCT schema made with two
+// allocations in all, one for the Structs and one for their slots: for code
+// that builds many values of one schema at once, such as a page of
+// records. Each Struct has slots of its own; the memory is freed once
+// none of the Structs is reachable. It panics if s is not a STRUCT schema.
+func NewStructs(s *Schema, n int) []Struct {
+	if s == nil || s.typ != STRUCT {
+		panic("schema: NewStructs needs a STRUCT schema")
+	}
+	k := len(s.fields)
+	out := make([]Struct, n)
+	slots := make([]any, n*k)
+	for i := range out {
+		out[i] = Struct{schema: s, values: slots[i*k : (i+1)*k : (i+1)*k]}
+	}
+	return out
+}
+
 // Schema returns the struct's schema.
 func (st *Struct) Schema() *Schema { return st.schema }
 

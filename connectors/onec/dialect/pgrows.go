@@ -91,12 +91,24 @@ func pgWireOf(fd pgconn.FieldDescription) pgWire {
 // unknown OIDs read in text format, arrays, …) are left to Values.
 //
 // A decoder belongs to one result set (it keeps the field descriptions)
-// and one goroutine.
+// and one goroutine. The bytea and text values of consecutive rows share
+// chunks of memory (decodeChunk bytes, or one row's worth when larger):
+// a value keeps its chunk alive, which suits rows that are mapped to
+// records and dropped together, as a page is.
 type PGRowDecoder struct {
 	fds   []pgconn.FieldDescription
 	wires []pgWire
 	other bool // some column needs Values
+	// bytes holds the bytea values; each is a sub-slice capped at its
+	// end, so appending to one cannot reach the next.
+	bytes []byte
+	// texts holds the text values; each is a substring of its String.
+	// A Builder only ever appends, so the strings handed out never change.
+	texts strings.Builder
 }
+
+// decodeChunk is the size of the memory chunks decoded values share.
+const decodeChunk = 16 << 10
 
 // NewPGRowDecoder prepares a decoder for a result set with the given
 // field descriptions (pgx.Rows.FieldDescriptions()).
@@ -134,20 +146,22 @@ func (d *PGRowDecoder) DecodeRow(raw [][]byte, dst []any, values func() ([]any, 
 			textLen += len(b)
 		}
 	}
-	var arena []byte
-	if byteaLen > 0 {
-		arena = make([]byte, 0, byteaLen)
+	if byteaLen > cap(d.bytes)-len(d.bytes) {
+		d.bytes = make([]byte, 0, max(decodeChunk, byteaLen))
 	}
 	var texts string
 	if textLen > 0 {
-		var sb strings.Builder
-		sb.Grow(textLen)
+		if textLen > d.texts.Cap()-d.texts.Len() {
+			d.texts = strings.Builder{}
+			d.texts.Grow(max(decodeChunk, textLen))
+		}
+		from := d.texts.Len()
 		for i, b := range raw {
 			if d.wires[i] == wireText {
-				sb.Write(b)
+				d.texts.Write(b)
 			}
 		}
-		texts = sb.String()
+		texts = d.texts.String()[from:]
 	}
 	var slow []any
 	textAt := 0
@@ -179,9 +193,9 @@ func (d *PGRowDecoder) DecodeRow(raw [][]byte, dst []any, values func() ([]any, 
 				dst[i] = []byte{} // empty, not NULL
 				continue
 			}
-			start := len(arena)
-			arena = append(arena, b...)
-			dst[i] = arena[start:len(arena):len(arena)]
+			start := len(d.bytes)
+			d.bytes = append(d.bytes, b...)
+			dst[i] = d.bytes[start:len(d.bytes):len(d.bytes)]
 		default:
 			v, err := pgWireValue(w, b)
 			if err != nil {

@@ -1,9 +1,12 @@
 package dialect
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -294,4 +297,54 @@ func BenchmarkPGRowDecoder(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestPGRowDecoderChunks decodes enough rows to fill several shared
+// chunks, with a row larger than a chunk among them: every value keeps
+// its content after later rows, and appending to a bytea value does not
+// reach the next one.
+func TestPGRowDecoderChunks(t *testing.T) {
+	fds := []pgconn.FieldDescription{
+		{Name: "ref", DataTypeOID: oidBytea, Format: pgx.BinaryFormatCode},
+		{Name: "name", DataTypeOID: oidText, Format: pgx.BinaryFormatCode},
+		{Name: "blob", DataTypeOID: oidBytea, Format: pgx.BinaryFormatCode},
+		{Name: "note", DataTypeOID: oidText, Format: pgx.BinaryFormatCode},
+	}
+	dec := NewPGRowDecoder(fds)
+	const rows = 3000 // ≈ 6 chunks of bytea, ≈ 5 of text
+	type row struct {
+		ref, blob  []byte
+		name, note string
+	}
+	want := make([]row, rows)
+	got := make([][]any, rows)
+	wire := make([][]byte, len(fds))
+	for i := range rows {
+		w := row{ref: []byte{byte(i), byte(i >> 8), 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14},
+			name: fmt.Sprintf("Номенклатура %d", i), blob: []byte{byte(i)}, note: "ok"}
+		if i == rows/2 {
+			w.blob = bytes.Repeat([]byte{7}, 3*decodeChunk) // larger than a chunk
+			w.note = strings.Repeat("Ж", 2*decodeChunk)
+		}
+		want[i] = w
+		// The wire buffer is reused from row to row, as pgx does.
+		wire[0] = append(wire[0][:0], w.ref...)
+		wire[1] = append(wire[1][:0], w.name...)
+		wire[2] = append(wire[2][:0], w.blob...)
+		wire[3] = append(wire[3][:0], w.note...)
+		got[i] = make([]any, len(fds))
+		if err := dec.DecodeRow(wire, got[i], nil); err != nil {
+			t.Fatalf("row %d: %v", i, err)
+		}
+		if i > 0 { // an append to the previous row's first value stays its own
+			prev := got[i-1][0].([]byte)
+			_ = append(prev, 0xEE)
+		}
+	}
+	for i, w := range want {
+		g := got[i]
+		if !bytes.Equal(g[0].([]byte), w.ref) || g[1] != w.name || !bytes.Equal(g[2].([]byte), w.blob) || g[3] != w.note {
+			t.Fatalf("row %d changed: got %x %q %d bytes %d bytes", i, g[0], g[1], len(g[2].([]byte)), len(g[3].(string)))
+		}
+	}
 }

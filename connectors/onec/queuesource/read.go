@@ -14,6 +14,7 @@ import (
 
 	"github.com/onecconnect/onecconnect/connectors/onec/common"
 	"github.com/onecconnect/onecconnect/connectors/onec/dialect"
+	"github.com/onecconnect/onecconnect/schema"
 )
 
 // read is one batch as read from the register: decoded rows of one plan,
@@ -143,8 +144,9 @@ func readRows(ctx context.Context, d dialect.Dialect, q dialect.Querier, p *plan
 	var rows []*row
 	var settled []bool
 	var rowErrs []error
-	var slab []row // rows allocated rowsPerSlab at a time
-	var vals []any // and their values of the configured fields (plan.fields)
+	var slab []row              // rows allocated rowsPerSlab at a time
+	var vals []any              // and their values of the configured fields (plan.fields)
+	var structs []schema.Struct // or their structs (the whole row)
 	nf := 0
 	if p.fields != nil {
 		nf = p.fields.Len()
@@ -183,7 +185,14 @@ func readRows(ctx context.Context, d dialect.Dialect, q dialect.Querier, p *plan
 				return nil, nil, nil, permanent(fmt.Errorf("%s: order number: %w", register, err))
 			}
 		}
-		rowErrs = append(rowErrs, p.decode(raw[:n], r))
+		var st *schema.Struct
+		if p.fields == nil {
+			if len(structs) == 0 {
+				structs = schema.NewStructs(p.om.Schema(), rowsPerSlab)
+			}
+			st, structs = &structs[0], structs[1:]
+		}
+		rowErrs = append(rowErrs, p.decode(raw[:n], r, st))
 		ok := true
 		if hasSettled {
 			ok, _ = raw[n].(bool)

@@ -41,11 +41,12 @@ func (r *row) field(i int) any {
 }
 
 // decode maps one read row (values in p.table.Columns order) into r with
-// rowmap: the register's struct, or the values of the configured fields
-// into r.vals (p.fields.Len() long).
-func (p *plan) decode(raw []any, r *row) error {
+// rowmap: the register's struct, filled into st (an empty struct of the
+// register's schema), or the values of the configured fields into r.vals
+// (p.fields.Len() long; st is then unused).
+func (p *plan) decode(raw []any, r *row, st *schema.Struct) error {
 	if p.fields == nil {
-		st, err := p.om.Struct(raw, nil)
+		st, err := p.om.StructInto(st, raw, nil)
 		r.st = st
 		return err
 	}

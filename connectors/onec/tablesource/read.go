@@ -12,6 +12,7 @@ import (
 	"github.com/onecconnect/onecconnect/connect"
 	"github.com/onecconnect/onecconnect/connectors/onec/common"
 	"github.com/onecconnect/onecconnect/connectors/onec/dialect"
+	"github.com/onecconnect/onecconnect/schema"
 )
 
 // page is one keyset page of one object mapped to records.
@@ -189,14 +190,16 @@ func mapPage(rp rawPage) page {
 	if p.last {
 		end = doneOffset(j, time.Now())
 	}
+	// One allocation each for the page's records, values and keys.
 	p.recs = make([]*connect.SourceRecord, len(rp.rows))
-	recs := make([]connect.SourceRecord, len(rp.rows)) // one allocation for the page
+	recs := make([]connect.SourceRecord, len(rp.rows))
+	values, keys := schema.NewStructs(t.om.Schema(), len(rp.rows)), schema.NewStructs(t.keySchema, len(rp.rows))
 	for i, r := range rp.rows {
 		var sec map[string][][]any
 		if rp.secs != nil {
 			sec = rp.secs[string(asBytes(r[t.keyIdx[0]]))]
 		}
-		v, err := t.om.Struct(r, sec)
+		v, err := t.om.StructInto(&values[i], r, sec)
 		if err != nil {
 			p.err = fmt.Errorf("map a row of %s: %w", t.fullName, err)
 			p.recs = nil
@@ -206,7 +209,7 @@ func mapPage(rp rawPage) page {
 		if i == len(rp.rows)-1 {
 			off = end
 		}
-		recs[i] = connect.SourceRecord{Record: connect.Record{Topic: t.topic, KeySchema: t.keySchema, Key: t.keyOf(v),
+		recs[i] = connect.SourceRecord{Record: connect.Record{Topic: t.topic, KeySchema: t.keySchema, Key: t.keyInto(&keys[i], v),
 			ValueSchema: t.om.Schema(), Value: v}, SourcePartition: t.partition, SourceOffset: off}
 		p.recs[i] = &recs[i]
 	}

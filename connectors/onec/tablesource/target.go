@@ -171,7 +171,11 @@ func newTarget(m *rowmap.Mapper, o *metadata.Object, s *settings) (*target, erro
 
 // keyOf builds the record key from the mapped value.
 func (t *target) keyOf(v *schema.Struct) *schema.Struct {
-	k := schema.NewStruct(t.keySchema)
+	return t.keyInto(schema.NewStruct(t.keySchema), v)
+}
+
+// keyInto is keyOf filling k, an empty Struct of the key schema.
+func (t *target) keyInto(k, v *schema.Struct) *schema.Struct {
 	if len(t.keyProps) == 0 {
 		k.Set(0, t.obj.Name)
 		return k

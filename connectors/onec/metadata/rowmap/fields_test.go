@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/onecconnect/onecconnect/connectors/onec/metadata"
+	"github.com/onecconnect/onecconnect/schema"
 )
 
 // TestFieldsMatchStruct maps every property of every Trade object through
@@ -104,5 +105,9 @@ func TestFieldsErrors(t *testing.T) {
 	}
 	if err := fm.Values(row[:1], make([]any, 1)); err == nil {
 		t.Error("a short row accepted")
+	}
+	other := schema.StructBuilder().Field("Код", schema.String().MustBuild()).MustBuild()
+	if _, err := om.StructInto(schema.NewStruct(other), make([]any, len(om.Columns())), nil); err == nil || !strings.Contains(err.Error(), "another schema") {
+		t.Errorf("StructInto a struct of another schema: %v", err)
 	}
 }

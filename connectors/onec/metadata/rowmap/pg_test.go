@@ -15,6 +15,7 @@ import (
 	"github.com/onecconnect/onecconnect/connectors/onec/metadata"
 	"github.com/onecconnect/onecconnect/connectors/onec/onectest"
 	"github.com/onecconnect/onecconnect/connectors/onec/onectest/pgtest"
+	"github.com/onecconnect/onecconnect/schema"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -194,6 +195,7 @@ func TestGoldenTrade(t *testing.T) {
 				t.Errorf("%s: no rows to map", o.FullName())
 			}
 			var out []any
+			page := schema.NewStructs(fom.Schema(), len(rows)) // as a page is mapped
 			for i, row := range rows {
 				st, err := om.Struct(row, sections[i])
 				if err != nil {
@@ -202,6 +204,9 @@ func TestGoldenTrade(t *testing.T) {
 				out = append(out, st)
 				if fst, err := fom.Struct(row, sections[i]); err != nil || !fst.Equal(st) || fst.Validate() != nil {
 					t.Errorf("%s row %d: without Options.Validate: %v, equal %v", o.FullName(), i+1, err, err == nil && fst.Equal(st))
+				}
+				if pst, err := fom.StructInto(&page[i], row, sections[i]); err != nil || pst != &page[i] || !pst.Equal(st) {
+					t.Errorf("%s row %d: StructInto: %v, equal %v", o.FullName(), i+1, err, err == nil && pst.Equal(st))
 				}
 				for name, srows := range sections[i] {
 					for _, sr := range srows {

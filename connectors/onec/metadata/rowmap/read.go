@@ -38,8 +38,17 @@ const (
 // SectionColumns order, in НомерСтроки order) into a Struct of Schema. A
 // section missing from sections becomes an empty array.
 func (om *ObjectMapper) Struct(row []any, sections map[string][][]any) (*schema.Struct, error) {
-	st, err := om.m.tableStruct(&om.main, row)
-	if err != nil {
+	return om.StructInto(schema.NewStruct(om.Schema()), row, sections)
+}
+
+// StructInto is Struct filling st, an empty Struct of Schema (from
+// schema.NewStructs when a page of rows is mapped at once), and returning
+// it.
+func (om *ObjectMapper) StructInto(st *schema.Struct, row []any, sections map[string][][]any) (*schema.Struct, error) {
+	if st.Schema() != om.Schema() {
+		return nil, fmt.Errorf("rowmap: %s: the struct to fill has another schema", om.object.FullName())
+	}
+	if err := om.m.fillStruct(st, &om.main, row); err != nil {
 		return nil, fmt.Errorf("rowmap: %s: %w", om.object.FullName(), err)
 	}
 	for name := range sections {
@@ -118,10 +127,18 @@ func (om *ObjectMapper) SectionStruct(name string, row []any) (*schema.Struct, e
 // types by construction; NULLs in required fields are rejected here, so
 // Validate (Options.Validate) is not needed per row.
 func (m *Mapper) tableStruct(tp *tablePlan, row []any) (*schema.Struct, error) {
-	if len(row) != len(tp.columns) {
-		return nil, fmt.Errorf("row has %d values for %d columns", len(row), len(tp.columns))
-	}
 	st := schema.NewStruct(tp.schema)
+	if err := m.fillStruct(st, tp, row); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// fillStruct is tableStruct into st, an empty Struct of tp's schema.
+func (m *Mapper) fillStruct(st *schema.Struct, tp *tablePlan, row []any) error {
+	if len(row) != len(tp.columns) {
+		return fmt.Errorf("row has %d values for %d columns", len(row), len(tp.columns))
+	}
 	for i := range tp.props {
 		pp := &tp.props[i]
 		if pp.kind == vkSkip {
@@ -129,14 +146,14 @@ func (m *Mapper) tableStruct(tp *tablePlan, row []any) (*schema.Struct, error) {
 		}
 		v, err := m.readProperty(pp, row)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", pp.p.Name, err)
+			return fmt.Errorf("%s: %w", pp.p.Name, err)
 		}
 		if v == nil && pp.required {
-			return nil, &schema.ValidationError{Path: pp.p.Name, Reason: "required " + pp.fs.Describe() + " is null"}
+			return &schema.ValidationError{Path: pp.p.Name, Reason: "required " + pp.fs.Describe() + " is null"}
 		}
 		st.Set(pp.field, v)
 	}
-	return st, nil
+	return nil
 }
 
 // nilUUID is the text of the zero UUID, boxed once.
