@@ -10,6 +10,7 @@ import (
 	"github.com/onecconnect/onecconnect/connect"
 	"github.com/onecconnect/onecconnect/connect/storage"
 	"github.com/onecconnect/onecconnect/connectors/onec/common"
+	"github.com/onecconnect/onecconnect/connectors/onec/common/commontest"
 	"github.com/onecconnect/onecconnect/connectors/onec/onectest"
 )
 
@@ -60,32 +61,6 @@ func entriesOf(t *testing.T, pairs ...[2]string) []connect.OffsetEntry {
 // partJSON is the partition the tasks write for object.
 func partJSON(object string) string {
 	return `{"exchange.plan": "ПланОбмена.Kafka", "node": "KAFKA", "object": "` + object + `"}`
-}
-
-// checkRefusal checks err against the wanted fragments: none means the
-// offsets must be accepted; otherwise err must be an *common.OffsetsError whose
-// message holds every fragment and says the offsets are unchanged.
-func checkRefusal(t *testing.T, managed bool, err error, want []string) {
-	t.Helper()
-	if managed {
-		t.Error("managed = true; the offsets live in the framework's store")
-	}
-	if len(want) == 0 {
-		if err != nil {
-			t.Fatalf("refused: %v", err)
-		}
-		return
-	}
-	var oe *common.OffsetsError
-	if !errors.As(err, &oe) {
-		t.Fatalf("want an *common.OffsetsError, got %v", err)
-	}
-	msg := err.Error()
-	for _, w := range append([]string{"offsets unchanged"}, want...) {
-		if !strings.Contains(msg, w) {
-			t.Errorf("error does not say %q:\n%s", w, msg)
-		}
-	}
 }
 
 // TestAlterOffsetsWithoutDatabase runs the checks that need no database
@@ -173,7 +148,7 @@ func TestAlterOffsetsWithoutDatabase(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			managed, err := (&Connector{}).AlterExternalOffsets(t.Context(), props, entriesOf(t, [2]string{tc.partition, tc.offset}))
-			checkRefusal(t, managed, err, tc.want)
+			commontest.CheckOffsetsAnswer(t, managed, err, 0, tc.want)
 		})
 	}
 }
@@ -189,7 +164,7 @@ func TestAlterOffsetsSeveralProblems(t *testing.T) {
 		[2]string{"", `null`},
 	)
 	managed, err := (&Connector{}).AlterExternalOffsets(t.Context(), props, entries)
-	checkRefusal(t, managed, err, []string{"4 problems",
+	commontest.CheckOffsetsAnswer(t, managed, err, 0, []string{"4 problems",
 		`entry 1, partition {"exchange.plan":"ПланОбмена.Kafka","node":"KAFKA","object":"Справочник.Номенклатура"}: unknown offset key "extra"`,
 		"entry 1, partition", "message.no = -2", `snapshot = "started"`,
 		`entry 2, partition {"exchange.plan":"ПланОбмена.Kafka","node":"KAFKA","object":"Справочник.Контрагенты"}: object "Справочник.Контрагенты": not one of this connector's objects`})
@@ -237,7 +212,7 @@ func TestAlterOffsetsDatabaseUnreachable(t *testing.T) {
 			if el := time.Since(start); el > 3*time.Second {
 				t.Errorf("took %s; the metadata read is bounded by 300 ms", el)
 			}
-			checkRefusal(t, managed, err, tc.want)
+			commontest.CheckOffsetsAnswer(t, managed, err, 0, tc.want)
 		})
 	}
 }
@@ -248,7 +223,7 @@ func TestAlterOffsetsResetNeedsNoDatabase(t *testing.T) {
 	start := time.Now()
 	managed, err := (&Connector{}).AlterExternalOffsets(t.Context(), offsetProps("postgres://"+closedAddr(t)+"/db", ""),
 		entriesOf(t, [2]string{"", `null`}, [2]string{partJSON(pricesName), `null`}))
-	checkRefusal(t, managed, err, nil)
+	commontest.CheckOffsetsAnswer(t, managed, err, 0, nil)
 	if el := time.Since(start); el > time.Second {
 		t.Errorf("a reset took %s", el)
 	}
@@ -307,7 +282,7 @@ func TestAlterOffsetsMetadata(t *testing.T) {
 			}
 			props[KeyObjects] = tc.objects
 			managed, err := (&Connector{}).AlterExternalOffsets(ctx, props, entriesOf(t, tc.entries...))
-			checkRefusal(t, managed, err, tc.want)
+			commontest.CheckOffsetsAnswer(t, managed, err, 0, tc.want)
 		})
 	}
 
@@ -354,6 +329,6 @@ func TestAlterOffsetsMetadata(t *testing.T) {
 			}
 		}
 		managed, err := (&Connector{}).AlterExternalOffsets(ctx, props, entries)
-		checkRefusal(t, managed, err, nil)
+		commontest.CheckOffsetsAnswer(t, managed, err, 0, nil)
 	})
 }

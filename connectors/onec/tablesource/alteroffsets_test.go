@@ -2,8 +2,6 @@ package tablesource
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"net"
 	"strings"
 	"testing"
@@ -11,7 +9,7 @@ import (
 
 	"github.com/onecconnect/onecconnect/connect"
 	"github.com/onecconnect/onecconnect/connect/storage"
-	"github.com/onecconnect/onecconnect/connectors/onec/common"
+	"github.com/onecconnect/onecconnect/connectors/onec/common/commontest"
 	"github.com/onecconnect/onecconnect/connectors/onec/dialect"
 	"github.com/onecconnect/onecconnect/connectors/onec/onectest"
 )
@@ -26,43 +24,6 @@ func offlineProps(objects string) map[string]string {
 // entry is one PATCH entry for the partition of object.
 func entry(object string, offset map[string]any) connect.OffsetEntry {
 	return connect.OffsetEntry{Partition: map[string]any{"object": object}, Offset: offset}
-}
-
-// checkRefusal checks AlterExternalOffsets' answer: managed is always
-// false; want empty means accepted, else one error wrapping
-// ErrOffsetsRefused that says the offsets are unchanged, counts the
-// problems and contains every text of want.
-func checkRefusal(t *testing.T, managed bool, err error, problems int, want []string) {
-	t.Helper()
-	if managed {
-		t.Errorf("managed = true, want false (the framework stores the offsets)")
-	}
-	if len(want) == 0 {
-		if err != nil {
-			t.Fatalf("refused: %v", err)
-		}
-		return
-	}
-	if !errors.Is(err, common.ErrOffsetsRefused) {
-		t.Fatalf("error %v, want ErrOffsetsRefused", err)
-	}
-	msg := err.Error()
-	t.Log(msg)
-	if !strings.Contains(msg, "offsets unchanged") {
-		t.Errorf("error %q does not say the connector is unchanged", msg)
-	}
-	count := ", 1 problem:"
-	if problems > 1 {
-		count = fmt.Sprintf(", %d problems:", problems)
-	}
-	if problems > 0 && !strings.Contains(msg, count) {
-		t.Errorf("error %q, want %s", msg, count)
-	}
-	for _, w := range want {
-		if !strings.Contains(msg, w) {
-			t.Errorf("error %q\n does not contain %q", msg, w)
-		}
-	}
 }
 
 // TestAlterExternalOffsets checks submitted offsets without the 1C
@@ -175,7 +136,7 @@ func TestAlterExternalOffsets(t *testing.T) {
 				objects = configured
 			}
 			managed, err := (&Connector{}).AlterExternalOffsets(t.Context(), offlineProps(objects), tt.entries)
-			checkRefusal(t, managed, err, tt.problems, tt.want)
+			commontest.CheckOffsetsAnswer(t, managed, err, tt.problems, tt.want)
 		})
 	}
 }
@@ -203,7 +164,7 @@ func TestAlterExternalOffsetsSilentDB(t *testing.T) {
 	start := time.Now()
 	managed, err := (&Connector{}).AlterExternalOffsets(ctx, props,
 		[]connect.OffsetEntry{entry("Справочник.Номенклатура", map[string]any{OffsetPass: int64(1), OffsetAfter: `["a","b"]`})})
-	checkRefusal(t, managed, err, 0, nil)
+	commontest.CheckOffsetsAnswer(t, managed, err, 0, nil)
 	if d := time.Since(start); d > offsetMetadataWait {
 		t.Errorf("took %s, want the context's 500ms", d)
 	}
@@ -313,7 +274,7 @@ func TestAlterExternalOffsetsMetadata(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			managed, err := (&Connector{}).AlterExternalOffsets(ctx, props, tt.entries)
-			checkRefusal(t, managed, err, tt.problems, tt.want)
+			commontest.CheckOffsetsAnswer(t, managed, err, tt.problems, tt.want)
 		})
 	}
 }
