@@ -44,6 +44,18 @@ func mssqlTrade(t *testing.T) (context.Context, *sql.DB, *onectest.SQLServerBuil
 	return ctx, db, b, connProps(t, dsn)
 }
 
+// msItems inserts n catalog items named Товар 1 … Товар n.
+func msItems(t *testing.T, ctx context.Context, db *sql.DB, b *onectest.SQLServerBuilt, n int) []onectest.Reference {
+	t.Helper()
+	items := make([]onectest.Reference, n)
+	for i := range items {
+		var err error
+		items[i], err = b.InsertObject(ctx, db, msCatalog, onectest.Row{"Наименование": fmt.Sprintf("Товар %d", i+1)}, nil)
+		must(t, err)
+	}
+	return items
+}
+
 func msStartTask(t *testing.T, tctx *fakeTaskContext, props map[string]string) *Task {
 	t.Helper()
 	tk := &Task{}
@@ -154,12 +166,7 @@ func TestSQLServerTableSnapshot(t *testing.T) {
 // resumes from the stored version instead of taking a new snapshot.
 func TestSQLServerTableIncremental(t *testing.T) {
 	ctx, db, b, props := mssqlTrade(t)
-	items := make([]onectest.Reference, 3)
-	var err error
-	for i := range items {
-		items[i], err = b.InsertObject(ctx, db, msCatalog, onectest.Row{"Наименование": fmt.Sprintf("Товар %d", i+1)}, nil)
-		must(t, err)
-	}
+	items := msItems(t, ctx, db, b, 3)
 	docDate := time.Date(2024, 2, 29, 23, 59, 59, 0, time.UTC)
 	doc, err := b.InsertObject(ctx, db, msDocument, onectest.Row{"Дата": docDate, "_NumberPrefix": time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC),
 		"Номер": "ТД-0000007", "Проведен": true, "Комментарий": "до изменения", "СуммаДокумента": onectest.Decimal("30.00")},
@@ -323,12 +330,7 @@ func TestSQLServerReadIsolation(t *testing.T) {
 // forever.
 func TestSQLServerSnapshotThenIncremental(t *testing.T) {
 	ctx, db, b, props := mssqlTrade(t)
-	items := make([]onectest.Reference, 3)
-	var err error
-	for i := range items {
-		items[i], err = b.InsertObject(ctx, db, msCatalog, onectest.Row{"Наименование": fmt.Sprintf("Товар %d", i+1)}, nil)
-		must(t, err)
-	}
+	items := msItems(t, ctx, db, b, 3)
 	catTable, err := b.Object(msCatalog)
 	must(t, err)
 	props[KeyObjects] = msCatalog
