@@ -147,14 +147,7 @@ func (k *offsetChecker) partition(p map[string]any, reset bool) (tg *target, pro
 		return nil, []string{fmt.Sprintf("the partition is empty: wanted {%q: %q, %q: %q, %q: \"Справочник.…\"}",
 			PartitionExchangePlan, k.s.plan, PartitionNode, k.s.node, PartitionObject)}
 	}
-	for _, key := range slices.Sorted(maps.Keys(p)) {
-		switch key {
-		case PartitionExchangePlan, PartitionNode, PartitionObject:
-		default:
-			problems = append(problems, fmt.Sprintf("unknown partition key %q = %s: a partition holds only %s, %s and %s",
-				key, common.JSONText(p[key]), PartitionExchangePlan, PartitionNode, PartitionObject))
-		}
-	}
+	problems = unknownKeys(p, "partition", "a partition", PartitionExchangePlan, PartitionNode, PartitionObject)
 	vals := map[string]string{}
 	for _, key := range []string{PartitionExchangePlan, PartitionNode, PartitionObject} {
 		v, ok := p[key]
@@ -262,15 +255,7 @@ func (k *offsetChecker) offset(off map[string]any, tg *target) []string {
 		return []string{fmt.Sprintf("the offset is empty: wanted {%q: N}, {%q: %q, %q: \"[…]\"} or {%q: %q}; null resets the partition",
 			OffsetMessageNo, OffsetSnapshot, snapRunning, OffsetAfter, OffsetSnapshot, snapDone)}
 	}
-	var problems []string
-	for _, key := range slices.Sorted(maps.Keys(off)) {
-		switch key {
-		case OffsetMessageNo, OffsetSnapshot, OffsetAfter:
-		default:
-			problems = append(problems, fmt.Sprintf("unknown offset key %q = %s: an offset holds only %s, %s and %s",
-				key, common.JSONText(off[key]), OffsetMessageNo, OffsetSnapshot, OffsetAfter))
-		}
-	}
+	problems := unknownKeys(off, "offset", "an offset", OffsetMessageNo, OffsetSnapshot, OffsetAfter)
 	if v, ok := off[OffsetMessageNo]; ok {
 		if n, ok := storedMessageNo(off); !ok || n < 0 || n > maxMessageNo {
 			problems = append(problems, fmt.Sprintf("%s = %s: wanted a whole number from 0 to %d (the last message number sent)",
@@ -382,4 +367,19 @@ func describe(v any) string {
 		t = fmt.Sprintf("a %T", v)
 	}
 	return common.JSONText(v) + " (" + t + ")"
+}
+
+// unknownKeys lists a problem for each key of m (sorted) that is not one
+// of the known keys (two or more) a partition or an offset ("what",
+// "a what") of this connector holds.
+func unknownKeys(m map[string]any, what, aWhat string, known ...string) []string {
+	last := len(known) - 1
+	holds := strings.Join(known[:last], ", ") + " and " + known[last]
+	var problems []string
+	for _, key := range slices.Sorted(maps.Keys(m)) {
+		if !slices.Contains(known, key) {
+			problems = append(problems, fmt.Sprintf("unknown %s key %q = %s: %s holds only %s", what, key, common.JSONText(m[key]), aWhat, holds))
+		}
+	}
+	return problems
 }
